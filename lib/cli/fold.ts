@@ -1,0 +1,77 @@
+// `llm-report fold <ndjson...>`: re-fold saved streams (results.ndjson, a journal cut short, a reporter
+// destination file) into report.json + results.ndjson. Every complete line is recovered; bad lines are
+// named by file and line number; the exit status says whether the run is complete and passed.
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { parseNdjson } from '../report/ndjson.js';
+import { fold, sortedLines } from '../report/fold.js';
+import { writeRun } from '../output/write.js';
+import type { Line, RunEndLine, RunStartLine, Warning } from '../types.js';
+import type { CommandIO } from './io.js';
+
+export const FOLD_HELP = `Usage: llm-report fold <file.ndjson...> [--out DIR]
+
+Re-folds one or more saved NDJSON streams (results.ndjson, llm-report/journal.ndjson, or a
+--test-reporter-destination file) into DIR/report.json and DIR/results.ndjson.
+
+Every complete, valid line is kept; lines that are not valid JSON or do not match
+schemas/line.schema.json are reported with their file and line number (warning LLMR_NDJSON_BAD_LINE)
+and skipped. A stream without a run_end line (a crashed or killed run) folds to status "incomplete".
+
+Options:
+  --out DIR   output directory (default: llm-report)
+  --help      show this help
+
+Exit status: 0 when the folded run passed; 1 when it failed, is incomplete or was aborted;
+2 on usage errors or unreadable inputs.`;
+
+export function foldCommand(args: string[], io: CommandIO): number {
+  let out = 'llm-report';
+  const inputs: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    if (a === '--help' || a === '-h') {
+      io.stdout(FOLD_HELP + '\n');
+      return 0;
+    }
+    if (a === '--out') out = args[++i] ?? '';
+    else if (a.startsWith('--out=')) out = a.slice('--out='.length);
+    else if (a.startsWith('-')) {
+      io.stderr(`llm-report fold: unknown option ${a}\n\n${FOLD_HELP}\n`);
+      return 2;
+    } else inputs.push(a);
+  }
+  if (inputs.length === 0 || !out) {
+    io.stderr(`llm-report fold: ${inputs.length === 0 ? 'no input files' : '--out needs a directory'}\n\n${FOLD_HELP}\n`);
+    return 2;
+  }
+  const lines: Line[] = [];
+  const warnings: Warning[] = [];
+  for (const input of inputs) {
+    let text: string;
+    try {
+      text = readFileSync(path.resolve(io.cwd, input), 'utf8');
+    } catch (err) {
+      io.stderr(`llm-report fold: cannot read ${input}: ${(err as Error).message}\n`);
+      return 2;
+    }
+    const res = parseNdjson(text, input);
+    lines.push(...res.lines);
+    warnings.push(...res.warnings);
+    if (res.badLines.length) io.stderr(`llm-report fold: ${input}: skipped ${res.badLines.length} bad line(s): ${res.badLines.join(', ')}\n`);
+  }
+  const report = fold(lines, warnings);
+  const start = lines.find((l): l is RunStartLine => l.type === 'run_start');
+  const end = lines.find((l): l is RunEndLine => l.type === 'run_end');
+  const dir = path.resolve(io.cwd, out);
+  try {
+    writeRun(dir, report, sortedLines(report, start, end));
+  } catch (err) {
+    io.stderr(`llm-report fold: cannot write to ${out}: ${(err as Error).message}\n`);
+    return 2;
+  }
+  const s = report.summary;
+  io.stdout(`${report.run.status}: ${s.tests} tests (${s.passed} passed, ${s.failed} failed, ${s.cancelled} cancelled, ${s.skipped} skipped, ${s.todo} todo, ${s.incomplete} incomplete) -> ${path.join(out, 'report.json')}\n`);
+  if (!report.run.complete) io.stderr('llm-report fold: the stream has no run_end line: the run is incomplete\n');
+  return report.run.status === 'passed' ? 0 : 1;
+}

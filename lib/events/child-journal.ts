@@ -1,0 +1,124 @@
+// The in-child journal: each test child appends a record when a test starts and ends, synchronously, so
+// results survive process.exit() and SIGKILL, which lose node's own buffered events. At the end of the
+// run the reporter compares it with what node reported and accounts for every test that went missing.
+import { relPath } from '../paths.js';
+import { fullName as joinName, testId } from './identity.js';
+import { cap } from './failure.js';
+import { warning } from '../warnings.js';
+import type { TestLine, Warning } from '../types.js';
+
+/** One journal record. Short keys: the file is written once per test boundary. */
+export type ChildRecord =
+  | { k: 'start'; f: string; n: string; fn: string }
+  | { k: 'end'; f: string; n: string; fn: string; p: boolean; m?: string }
+  | { k: 'exit'; f: string; c: number };
+
+export interface ChildJournal {
+  source: string;
+  records: ChildRecord[];
+}
+
+export function parseChildJournal(text: string, source: string): { journal: ChildJournal; warnings: Warning[] } {
+  const records: ChildRecord[] = [];
+  const warnings: Warning[] = [];
+  const parts = text.split('\n');
+  parts.forEach((raw, i) => {
+    if (!raw.trim()) return;
+    try {
+      const rec = JSON.parse(raw) as ChildRecord;
+      if (rec && typeof rec === 'object' && typeof rec.k === 'string' && typeof rec.f === 'string') records.push(rec);
+      else throw new Error('not a journal record');
+    } catch (err) {
+      // Only the last line can be torn by a kill; anything else is worth a warning too.
+      warnings.push(warning('LLMR_CHILD_JOURNAL_UNREADABLE', `${source}:${i + 1}: ${(err as Error).message}`));
+    }
+  });
+  return { journal: { source, records }, warnings };
+}
+
+export interface ReconcileContext {
+  root: string;
+  redact: (text: string) => string;
+  maxChars: number;
+}
+
+export interface Reconciled {
+  tests: TestLine[];
+  warnings: Warning[];
+  /** Repo-relative entry files whose process ended before all its tests reported. */
+  exitedEarly: Set<string>;
+}
+
+/**
+ * Tests the journals saw start that node never reported. `reported` counts, per entry file, the tests
+ * node did report under each fullName; the journal's n-th start of a fullName pairs with node's n-th.
+ */
+export function reconcile(journals: ChildJournal[], reported: Map<string, Map<string, number>>, ctx: ReconcileContext): Reconciled {
+  const tests: TestLine[] = [];
+  const warnings: Warning[] = [];
+  const exitedEarly = new Set<string>();
+  for (const j of journals) {
+    const seen = new Map<string, number>();
+    const open = new Map<string, Array<{ name: string; occurrence: number; ended?: { p: boolean; m?: string } }>>();
+    const starts: Array<{ file: string; full: string; name: string; occurrence: number; ended?: { p: boolean; m?: string } }> = [];
+    let exitCode: number | undefined;
+    for (const r of j.records) {
+      if (r.k === 'exit') {
+        exitCode = r.c;
+        continue;
+      }
+      const file = relPath(ctx.root, r.f);
+      if (r.k === 'start') {
+        const occurrence = (seen.get(file + '\u0000' + r.fn) ?? 0) + 1;
+        seen.set(file + '\u0000' + r.fn, occurrence);
+        const s = { file, full: r.fn, name: r.n, occurrence };
+        starts.push(s);
+        const key = file + '\u0000' + r.fn;
+        let list = open.get(key);
+        if (!list) open.set(key, (list = []));
+        list.push(s);
+      } else {
+        const s = open.get(file + '\u0000' + r.fn)?.shift();
+        if (s) s.ended = r.m === undefined ? { p: r.p } : { p: r.p, m: r.m };
+      }
+    }
+    for (const s of starts) {
+      const count = reported.get(s.file)?.get(s.full) ?? 0;
+      if (s.occurrence <= count) continue;
+      exitedEarly.add(s.file);
+      const suffix = ` > ${s.name}`;
+      const path = s.full.endsWith(suffix) ? s.full.slice(0, -suffix.length).split(' > ') : [];
+      const how = exitCode === undefined ? 'the process was killed' : `the process exited with code ${exitCode}`;
+      const line: TestLine = {
+        type: 'test',
+        id: testId('test', s.file, path, s.name, s.occurrence),
+        file: s.file,
+        entry_file: s.file,
+        // The journal knows names, not call sites; 0 means "position unknown".
+        line: 0,
+        column: 0,
+        name: ctx.redact(s.name),
+        path: path.map(ctx.redact),
+        nesting: path.length,
+        occurrence: s.occurrence,
+        status: 'incomplete',
+        duration_ms: 0,
+        attempt: 0,
+        recovered: 'child_journal',
+      };
+      if (s.ended) {
+        line.status = s.ended.p ? 'passed' : 'failed';
+        if (!s.ended.p) line.failure = { kind: 'error', message: ctx.redact(cap(s.ended.m ?? 'failed (message lost)', ctx.maxChars)) };
+        warnings.push(warning('LLMR_RESULT_RECOVERED', `"${joinName(line.path, line.name)}" finished (${line.status}) but its result never reached the reporter (${how}); recovered from the in-child journal`, { file: s.file, test_id: line.id }));
+      } else {
+        line.failure = { kind: 'incomplete', message: `test started but never finished: ${how}` };
+        warnings.push(warning('LLMR_TEST_INCOMPLETE', `"${joinName(line.path, line.name)}" started but never finished: ${how}`, { file: s.file, test_id: line.id }));
+      }
+      tests.push(line);
+    }
+  }
+  for (const file of [...exitedEarly].sort()) {
+    warnings.push(warning('LLMR_FILE_EXITED_EARLY', `${file}: the test process ended before all its tests reported; tests declared after that point are unknown`, { file }));
+  }
+  return { tests, warnings, exitedEarly };
+}

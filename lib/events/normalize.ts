@@ -1,0 +1,286 @@
+// node:test events -> test, suite and file records. Works on Node 20-26 by looking at which fields an
+// event carries (testId, entryFile, details.type, details.attempt, test:summary), never at versions.
+import path from 'node:path';
+import { relativizeText, relPath } from '../paths.js';
+import { CANCELLED_FAILURE_TYPES, cap, toFailure, type FailureContext } from './failure.js';
+import { fullName, testId } from './identity.js';
+import { warning } from '../warnings.js';
+import type { Counts, SuiteLine, TestLine, TestStatus, Warning } from '../types.js';
+
+/** The subset of node's event data we read; every field is optional because versions differ. */
+export interface EventData {
+  name?: string;
+  nesting?: number;
+  file?: string;
+  entryFile?: string;
+  line?: number;
+  column?: number;
+  testId?: number;
+  message?: string;
+  skip?: string | boolean;
+  todo?: string | boolean;
+  expectFailure?: unknown;
+  tags?: string[];
+  details?: { duration_ms?: number; type?: string; error?: unknown; attempt?: number; passed_on_attempt?: number };
+  counts?: Partial<Record<'tests' | 'suites' | 'passed' | 'failed' | 'cancelled' | 'skipped' | 'todo', number>>;
+  success?: boolean;
+}
+
+export interface TestEvent {
+  type: string;
+  data?: EventData;
+}
+
+export interface NormalizeOptions extends FailureContext {
+  /** Keep at most this many characters of a file's stderr for file-level failures. */
+  stderrTail: number;
+  captureOutput: boolean;
+  outputCap: number;
+}
+
+export interface FileOutcome {
+  /** Repo-relative test file. */
+  file: string;
+  passed: boolean;
+  error?: unknown;
+  duration_ms?: number;
+}
+
+const NODE_COUNT_KEYS = ['tests', 'suites', 'passed', 'failed', 'cancelled', 'skipped', 'todo'] as const;
+const DIAGNOSTIC_COUNT = /^(tests|suites|pass|fail|cancelled|skipped|todo|duration_ms) ([\d.]+)$/;
+
+export class EventNormalizer {
+  readonly warnings: Warning[] = [];
+  /** Per repo-relative entry file: wrapper outcome as node reported it (complete/pass/fail). */
+  readonly fileOutcomes = new Map<string, FileOutcome>();
+  /** Per repo-relative entry file: captured stdout/stderr (capped). */
+  readonly output = new Map<string, { stdout: string; stderr: string; truncated: boolean }>();
+  /** Per repo-relative entry file: how many tests node reported under each raw fullName (for the child journal). */
+  readonly reported = new Map<string, Map<string, number>>();
+  /** Per repo-relative file: diagnostics node raised outside any test (e.g. an error thrown at import). */
+  readonly fileDiagnostics = new Map<string, string[]>();
+  nodeCounts: Partial<Counts> | undefined;
+  interrupted = false;
+
+  readonly #opts: NormalizeOptions;
+  readonly #stack: string[] = [];
+  readonly #occurrences = new Map<string, number>();
+  #pending: TestLine | SuiteLine | undefined;
+  /** File of the latest declaration-ordered event: node sends each file's block contiguously. */
+  #blockFile: string | undefined;
+  #diagnosticCounts: Partial<Counts> = {};
+
+  constructor(opts: NormalizeOptions) {
+    this.#opts = opts;
+  }
+
+  /** Feed one event; returns the records it completed (a record waits for its trailing diagnostics). */
+  push(event: TestEvent): Array<TestLine | SuiteLine> {
+    const data = event.data ?? {};
+    if (event.type === 'test:diagnostic') {
+      this.#diagnostic(data);
+      return [];
+    }
+    const out = this.#flush();
+    if (data.file && (event.type === 'test:start' || event.type === 'test:pass' || event.type === 'test:fail' || event.type === 'test:plan')) this.#blockFile = data.file;
+    switch (event.type) {
+      case 'test:start':
+        this.#start(data);
+        break;
+      case 'test:pass':
+      case 'test:fail': {
+        const rec = this.#finish(data, event.type === 'test:pass');
+        if (rec) this.#pending = rec;
+        break;
+      }
+      case 'test:complete':
+        this.#complete(data);
+        break;
+      case 'test:stdout':
+      case 'test:stderr':
+        this.#capture(data, event.type === 'test:stdout' ? 'stdout' : 'stderr');
+        break;
+      case 'test:summary':
+        // The per-file summaries carry `file`; the run's own summary has none.
+        if (data.file === undefined && data.counts) this.nodeCounts = pickCounts(data.counts);
+        break;
+      case 'test:interrupted':
+        this.interrupted = true;
+        break;
+      default:
+        break;
+    }
+    return out;
+  }
+
+  /** End of stream: the last waiting record. */
+  end(): Array<TestLine | SuiteLine> {
+    const out = this.#flush();
+    if (!this.nodeCounts && Object.keys(this.#diagnosticCounts).length > 0) this.nodeCounts = this.#diagnosticCounts;
+    return out;
+  }
+
+  #flush(): Array<TestLine | SuiteLine> {
+    const p = this.#pending;
+    this.#pending = undefined;
+    return p ? [p] : [];
+  }
+
+  #rel(file: string | undefined): string {
+    return file ? relPath(this.#opts.root, file) : '<unknown>';
+  }
+
+  /** The per-file test node adds in process isolation: nesting 0, at 1:1, named after its file. */
+  #isFileWrapper(data: EventData): boolean {
+    if (data.nesting !== 0 || data.line !== 1 || data.column !== 1 || !data.name || !data.file) return false;
+    return path.resolve(this.#opts.root, data.name) === path.resolve(data.file);
+  }
+
+  #start(data: EventData): void {
+    const nesting = data.nesting ?? 0;
+    if (nesting > this.#stack.length) {
+      this.warnings.push(warning('LLMR_EVENT_UNEXPECTED', `test:start at nesting ${nesting} without a parent (stack depth ${this.#stack.length})`, { file: this.#rel(data.file), line: data.line }));
+      while (this.#stack.length < nesting) this.#stack.push('');
+    }
+    this.#stack.length = nesting;
+    this.#stack.push(data.name ?? '');
+  }
+
+  #finish(data: EventData, passed: boolean): TestLine | SuiteLine | undefined {
+    const nesting = data.nesting ?? 0;
+    const wrapper = this.#isFileWrapper(data);
+    const rawName = data.name ?? '';
+    // The wrapper is named after its file (absolute on Node 20): use the repo-relative form everywhere.
+    const name = wrapper ? this.#rel(data.file) : rawName;
+    if (this.#stack[nesting] !== rawName) {
+      // Under isolation=none or unusual orderings, test:start may be missing; keep the record anyway.
+      this.#stack.length = Math.min(this.#stack.length, nesting);
+      while (this.#stack.length < nesting) this.#stack.push('');
+      this.#stack.push(rawName);
+    }
+    const parents = this.#stack.slice(0, nesting);
+    this.#stack.length = nesting;
+    const file = this.#rel(data.file);
+    const entryFile = data.entryFile ? this.#rel(data.entryFile) : file;
+    const details = data.details ?? {};
+    const isSuite = details.type === 'suite';
+    const key = JSON.stringify([isSuite ? 's' : 't', entryFile, file, ...parents, name]);
+    const occurrence = (this.#occurrences.get(key) ?? 0) + 1;
+    this.#occurrences.set(key, occurrence);
+
+    if (wrapper) this.fileOutcomes.set(file, { file, passed, error: details.error, duration_ms: round(details.duration_ms ?? 0) });
+
+    const status = statusOf(data, passed);
+    const common = {
+      id: testId(isSuite ? 'suite' : 'test', entryFile, parents, name, occurrence),
+      file,
+      entry_file: entryFile,
+      line: data.line ?? 0,
+      column: data.column ?? 0,
+      name: this.#opts.redact(name),
+      path: parents.map((p) => this.#opts.redact(p)),
+      nesting,
+      occurrence,
+      status,
+      duration_ms: round(details.duration_ms ?? 0),
+    };
+    const rec: TestLine | SuiteLine = isSuite ? { type: 'suite', ...common } : { type: 'test', ...common, attempt: details.attempt ?? 0 };
+    if (typeof data.skip === 'string' && data.skip) rec.skip_reason = this.#opts.redact(data.skip);
+    if (typeof data.todo === 'string' && data.todo) rec.todo_reason = this.#opts.redact(data.todo);
+    if (details.error !== undefined) {
+      const failure = toFailure(details.error, this.#opts);
+      if (wrapper) {
+        failure.kind = 'file';
+        const tail = this.output.get(file)?.stderr;
+        if (tail) failure.message = `${failure.message}\n--- stderr (tail) ---\n${this.#opts.redact(tail.slice(-this.#opts.stderrTail))}`;
+      }
+      // A suite that failed only because children failed has nothing of its own to report.
+      if (!(isSuite && failure.kind === 'subtests')) rec.failure = failure;
+    }
+    if (rec.type === 'test') {
+      let names = this.reported.get(entryFile);
+      if (!names) this.reported.set(entryFile, (names = new Map()));
+      const full = fullName(parents, name);
+      names.set(full, (names.get(full) ?? 0) + 1);
+      if (wrapper) rec.file_level = true;
+      if (typeof details.passed_on_attempt === 'number') rec.passed_on_attempt = details.passed_on_attempt;
+      if (data.expectFailure !== undefined && data.expectFailure !== false) rec.expect_failure = true;
+      if (Array.isArray(data.tags) && data.tags.length > 0) rec.tags = [...data.tags].sort();
+    }
+    return rec;
+  }
+
+  #complete(data: EventData): void {
+    // The wrapper's test:complete is the only outcome node sends for a file whose tests all reported.
+    if (!this.#isFileWrapper(data)) return;
+    const file = this.#rel(data.file);
+    if (!this.fileOutcomes.has(file)) {
+      const error = data.details?.error;
+      this.fileOutcomes.set(file, { file, passed: error === undefined, error, duration_ms: round(data.details?.duration_ms ?? 0) });
+    }
+  }
+
+  #diagnostic(data: EventData): void {
+    const message = data.message ?? '';
+    if (data.file === undefined && data.nesting === 0) {
+      // The run's closing diagnostics ("tests 3", "pass 2", ...): node's own counts on versions without test:summary.
+      const m = DIAGNOSTIC_COUNT.exec(message);
+      if (m) {
+        const key = ({ pass: 'passed', fail: 'failed' } as Record<string, keyof Counts>)[m[1]!] ?? (m[1] as keyof Counts);
+        if (m[1] !== 'duration_ms') this.#diagnosticCounts[key] = Number(m[2]);
+      } else if (this.#blockFile) {
+        // Inside a file's block, a file-less diagnostic is about that file (Node 20: an error after its tests ended).
+        this.#fileDiagnostic(this.#rel(this.#blockFile), message);
+      }
+      return;
+    }
+    const p = this.#pending;
+    if (p && p.type === 'test' && p.nesting === data.nesting && p.line === data.line && p.column === data.column) {
+      (p.diagnostics ??= []).push(this.#opts.redact(cap(message, this.#opts.maxChars)));
+    } else if (data.file) {
+      // Not a test's own diagnostic (Node 22+ puts file-level errors at the file's 1:1): keep it with the file.
+      this.#fileDiagnostic(this.#rel(data.file), message);
+    }
+  }
+
+  #fileDiagnostic(file: string, message: string): void {
+    const list = this.fileDiagnostics.get(file) ?? [];
+    list.push(this.#opts.redact(relativizeText(this.#opts.root, cap(message, this.#opts.maxChars))));
+    this.fileDiagnostics.set(file, list);
+  }
+
+  #capture(data: EventData, stream: 'stdout' | 'stderr'): void {
+    // test:stdout/stderr name only the file (nodejs/node#53103): output is kept per file, never guessed per test.
+    const file = this.#rel(data.entryFile ?? data.file);
+    let buf = this.output.get(file);
+    if (!buf) this.output.set(file, (buf = { stdout: '', stderr: '', truncated: false }));
+    const limit = this.#opts.captureOutput ? this.#opts.outputCap : this.#opts.stderrTail;
+    if (!this.#opts.captureOutput && stream === 'stdout') return;
+    let text = buf[stream] + relativizeText(this.#opts.root, data.message ?? '');
+    if (text.length > limit) {
+      // Keep the tail: the end of stderr is where the fatal error is.
+      text = text.slice(text.length - limit);
+      buf.truncated = true;
+    }
+    buf[stream] = text;
+  }
+}
+
+function statusOf(data: EventData, passed: boolean): TestStatus {
+  // Mirrors node's own counting (harness countCompletedTest) so our counts equal node's summary.
+  if (data.skip !== undefined && data.skip !== false) return 'skipped';
+  if (data.todo !== undefined && data.todo !== false) return 'todo';
+  const failureType = (data.details?.error as { failureType?: string } | undefined)?.failureType;
+  if (!passed && failureType && CANCELLED_FAILURE_TYPES.has(failureType)) return 'cancelled';
+  return passed ? 'passed' : 'failed';
+}
+
+function pickCounts(counts: NonNullable<EventData['counts']>): Partial<Counts> {
+  const out: Partial<Counts> = {};
+  for (const k of NODE_COUNT_KEYS) if (typeof counts[k] === 'number') out[k] = counts[k];
+  return out;
+}
+
+function round(ms: number): number {
+  return Math.round(ms * 1000) / 1000;
+}

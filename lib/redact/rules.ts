@@ -1,0 +1,174 @@
+// Built-in redaction rules, in the order they run (after exact env values and user patterns).
+// Every quantifier is bounded and every rule has a keyword prefilter; rules whose body could be
+// re-entered from many start positions anchor their start so scans never overlap (no ReDoS).
+import { marker } from './marker.js';
+
+export interface Rule {
+  id: string;
+  /** Lower-case strings, one of which must occur (case-insensitively) for the rule to run at all. */
+  keywords?: readonly string[];
+  /** Like keywords, but case-sensitive. */
+  exactKeywords?: readonly string[];
+  apply(text: string): string;
+}
+
+type Groups = Record<string, string | undefined>;
+
+interface RegexRuleSpec {
+  id: string;
+  re: RegExp;
+  keywords?: readonly string[];
+  exactKeywords?: readonly string[];
+  /** Rejects a candidate (false) or renames its rule (a string). */
+  check?: (secret: string, groups: Groups) => boolean | string;
+}
+
+/**
+ * A rule from a global regex. Named groups starting with "secret" hold the secret and always end
+ * the match; everything before it (a header name, "password=") is kept.
+ */
+function regexRule(spec: RegexRuleSpec): Rule {
+  return {
+    id: spec.id,
+    keywords: spec.keywords,
+    exactKeywords: spec.exactKeywords,
+    apply: (text) =>
+      text.replace(spec.re, (...args: unknown[]) => {
+        const match = args[0] as string;
+        const last = args[args.length - 1];
+        const groups: Groups = typeof last === 'object' && last !== null ? (last as Groups) : {};
+        let secret = match;
+        for (const [name, value] of Object.entries(groups)) {
+          if (name.startsWith('secret') && value !== undefined) secret = value;
+        }
+        const verdict = spec.check ? spec.check(secret, groups) : true;
+        if (verdict === false) return match;
+        return match.slice(0, match.length - secret.length) + marker(typeof verdict === 'string' ? verdict : spec.id);
+      }),
+  };
+}
+
+const NOT_REDACTED = '(?!\\[REDACTED:)';
+
+/** PEM private key blocks, whole; a block cut off before its END line loses its base64 body too. */
+function privateKeyRule(): Rule {
+  const begin = /-----BEGIN[ A-Z0-9_-]{0,100}PRIVATE KEY(?: BLOCK)?-----/g;
+  const end = /-----END[ A-Z0-9_-]{0,100}PRIVATE KEY(?: BLOCK)?-----/g;
+  const nl = '(?:\\r?\\n|\\\\r?\\\\n)[ \\t]{0,8}';
+  const body = new RegExp(`(?:${nl}[A-Za-z-]{1,40}:[^\\r\\n]{0,200}|${nl}[A-Za-z0-9+/=]{1,256}|[ \\t]{1,8}[A-Za-z0-9+/=]{16,256})*`, 'y');
+  return {
+    id: 'private-key',
+    keywords: ['private key'],
+    apply(text) {
+      let out = '';
+      let pos = 0;
+      let noEnd = false; // once no END follows a BEGIN, none follows a later one: stop searching (linear)
+      begin.lastIndex = 0;
+      for (let m = begin.exec(text); m; m = begin.exec(text)) {
+        let stop = -1;
+        if (!noEnd) {
+          end.lastIndex = m.index + m[0].length;
+          const e = end.exec(text);
+          if (e) stop = e.index + e[0].length;
+          else noEnd = true;
+        }
+        if (stop < 0) {
+          body.lastIndex = m.index + m[0].length;
+          body.exec(text);
+          stop = body.lastIndex;
+        }
+        out += text.slice(pos, m.index) + marker('private-key');
+        pos = stop;
+        begin.lastIndex = stop;
+      }
+      return pos === 0 ? text : out + text.slice(pos);
+    },
+  };
+}
+
+const ASSIGN = '(?:\\\\?["\'])?[ \\t]{0,5}(?:=>|:=|[:=])[ \\t]{0,5}';
+
+/** A value after "key: " / "key=": double-, single-, escaped-quoted or bare. Never a marker. */
+const VALUE =
+  `(?:"${NOT_REDACTED}(?<secret1>(?:[^"\\\\\\r\\n]|\\\\.){1,500})` +
+  `|'${NOT_REDACTED}(?<secret2>(?:[^'\\\\\\r\\n]|\\\\.){1,500})` +
+  `|\\\\["']${NOT_REDACTED}(?<secret3>[^"'\\\\\\r\\n]{1,500})` +
+  `|${NOT_REDACTED}(?<secret4>[^\\s"'\`,;&)}\\[\\]\\\\<>]{1,500}))`;
+
+const STOPWORDS = new Set([
+  'true', 'false', 'null', 'undefined', 'none', 'nil', 'yes', 'no', 'required', 'optional', 'string',
+  'number', 'boolean', 'object', 'function', 'redacted', 'hidden', 'masked', 'missing', 'empty', 'unset', 'invalid',
+]);
+
+/** Values that are placeholders or references rather than secrets. */
+function looksLikeValue(v: string): boolean {
+  if (v.length < 3) return false;
+  if (/^[\d:.]+$/.test(v)) return false; // counts, ports, file:line:column
+  if (STOPWORDS.has(v.toLowerCase())) return false;
+  if (/^(?:\$|%|\{\{|<|process\.env\b|env\.)/.test(v)) return false;
+  if (/^(.)\1*$/s.test(v)) return false; // "****", "xxxxxx"
+  return true;
+}
+
+function basicCredentials(b64: string): boolean {
+  const decoded = Buffer.from(b64, 'base64').toString('latin1');
+  return decoded.includes(':') && /^[\x20-\x7e]+$/.test(decoded);
+}
+
+const mixedCase = (s: string): boolean => /[0-9]/.test(s) && /[a-z]/.test(s) && /[A-Z]/.test(s);
+
+export const BUILTIN_RULES: readonly Rule[] = [
+  privateKeyRule(),
+  regexRule({
+    id: 'authorization',
+    keywords: ['authorization'],
+    // The scheme word is matched atomically (lookahead + backreference) so it is never taken as the secret.
+    re: new RegExp(
+      `\\b(?:proxy-)?authorization${ASSIGN}\\\\?["']?(?=(?<scheme>(?:bearer|basic|token|digest|negotiate|ntlm|apikey)[ \\t]{1,5})?)\\k<scheme>${NOT_REDACTED}(?<secret>[^\\s"'\\\\,;]{1,4096})`,
+      'gi',
+    ),
+  }),
+  regexRule({ id: 'bearer-token', keywords: ['bearer'], re: new RegExp(`\\bbearer[ \\t]{1,5}${NOT_REDACTED}(?<secret>[A-Za-z0-9\\-._~+/]{16,4096}=*)`, 'gi') }),
+  regexRule({ id: 'basic-auth', keywords: ['basic'], re: /\bbasic[ \t]{1,5}(?<secret>[A-Za-z0-9+/]{8,4096}={0,2})/gi, check: basicCredentials }),
+  regexRule({
+    id: 'cookie',
+    keywords: ['cookie'],
+    re: new RegExp(`\\b(?:set-)?cookie${ASSIGN}${NOT_REDACTED}\\[?[ \\t]{0,3}\\\\?["']?${NOT_REDACTED}(?<secret>[^\\r\\n"'\\\\]{1,4096})`, 'gi'),
+    check: (s) => looksLikeValue(s.trim()),
+  }),
+  // scheme://user:password@host -> scheme://[REDACTED:url-credentials]@host (the password may hold '@').
+  regexRule({ id: 'url-credentials', keywords: ['://'], re: new RegExp(`://${NOT_REDACTED}(?<secret>[^/\\s:@]{0,256}:[^/\\s]{0,1024}(?=@))`, 'g') }),
+  regexRule({
+    id: 'url-query-secret',
+    keywords: ['='],
+    re: new RegExp(
+      `[?&](?:sig|signature|key|x-amz-signature|x-amz-credential|x-amz-security-token|access_token|refresh_token|id_token|client_secret|password|token|secret|api_key|apikey)=${NOT_REDACTED}(?<secret>[^&\\s#"'<>]{1,4096})`,
+      'gi',
+    ),
+  }),
+  regexRule({ id: 'aws-access-key', keywords: ['a3t', 'akia', 'asia', 'abia', 'acca'], re: /\b(?:A3T[A-Z0-9]|AKIA|ASIA|ABIA|ACCA)[A-Z2-7]{16}\b/g }),
+  regexRule({ id: 'github-token', keywords: ['ghp_', 'gho_', 'ghu_', 'ghs_', 'ghr_', 'github_pat_'], re: /(?:gh[pousr]_[A-Za-z0-9_]{36,255}|github_pat_[A-Za-z0-9_]{22,255})/g }),
+  regexRule({ id: 'gitlab-token', keywords: ['glpat-'], re: /glpat-[A-Za-z0-9_-]{20,255}/g }),
+  regexRule({ id: 'openai-key', keywords: ['sk-'], re: /\bsk-[A-Za-z0-9_-]{32,300}/g, check: (s) => mixedCase(s) && (s.startsWith('sk-ant-') ? 'anthropic-key' : true) }),
+  regexRule({ id: 'slack-token', keywords: ['xox'], re: /\bxox[abposre]-[A-Za-z0-9-]{10,250}/g }),
+  regexRule({ id: 'slack-webhook', keywords: ['hooks.slack.com'], re: /hooks\.slack\.com\/(?:services|workflows|triggers)\/(?<secret>[A-Za-z0-9+/_-]{10,250})/g }),
+  regexRule({ id: 'google-api-key', keywords: ['aiza'], re: /\bAIza[0-9A-Za-z_-]{35}/g }),
+  regexRule({ id: 'npm-token', keywords: ['npm_'], re: /\bnpm_[A-Za-z0-9]{36}/g }),
+  regexRule({ id: 'stripe-key', keywords: ['k_live_', 'k_test_', 'k_prod_'], re: /\b[sr]k_(?:live|test|prod)_[A-Za-z0-9]{10,255}/g }),
+  regexRule({
+    id: 'jwt',
+    exactKeywords: ['.ey'],
+    // The lookbehind allows one start per run of base64url characters, keeping the scan linear.
+    re: /(?<![A-Za-z0-9_-])ey[A-Za-z0-9_-]{15,4096}\.ey[A-Za-z0-9_-]{15,8192}\.[A-Za-z0-9_-]{0,4096}/g,
+  }),
+  regexRule({
+    id: 'generic-secret',
+    keywords: ['pass', 'secret', 'token', 'key', 'auth', 'credential'],
+    re: new RegExp(
+      `(?:passw(?:or)?d|passphrase|secret|token|api[_-]?key|apikey|access[_-]?key|private[_-]?key|signing[_-]?key|credentials?|auth)(?<tail>[A-Za-z0-9_-]{0,30})${ASSIGN}${VALUE}`,
+      'gi',
+    ),
+    // "tokens: 5", "secretary: x", "author=y": a lower-case continuation makes it another word.
+    check: (s, g) => !/^[a-z0-9]/.test(g.tail ?? '') && looksLikeValue(s),
+  }),
+];

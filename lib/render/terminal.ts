@@ -1,0 +1,46 @@
+// The compact human view shown when the reporter writes to a terminal: one mark per test while the run
+// goes, then failures with their locations, the counts, and where the report is.
+import { fullName } from '../events/identity.js';
+import type { Report, SuiteLine, TestLine } from '../types.js';
+
+const MARK: Record<TestLine['status'], string> = {
+  passed: '.',
+  failed: 'F',
+  cancelled: 'C',
+  skipped: 's',
+  todo: 't',
+  incomplete: '?',
+};
+
+export function progressMark(rec: TestLine | SuiteLine): string {
+  return rec.type === 'test' ? MARK[rec.status] : '';
+}
+
+function indent(text: string, by: string): string {
+  return text.split('\n').map((l) => by + l).join('\n');
+}
+
+export function terminalSummary(report: Report, reportPath: string | undefined, color: boolean): string {
+  const red = (s: string): string => (color ? `\x1b[31m${s}\x1b[39m` : s);
+  const green = (s: string): string => (color ? `\x1b[32m${s}\x1b[39m` : s);
+  const out: string[] = ['', ''];
+  const problems = report.tests.filter((t) => t.status === 'failed' || t.status === 'cancelled' || t.status === 'incomplete');
+  const fileProblems = report.files.filter((f) => f.failure);
+  if (problems.length + fileProblems.length > 0) out.push(red('Failures:'), '');
+  for (const f of fileProblems) out.push(red(`✖ ${f.file} (file ${f.status})`), indent(f.failure!.message, '    '), '');
+  for (const t of problems) {
+    const where = t.failure?.location ? `${t.failure.location.file}:${t.failure.location.line}:${t.failure.location.column}` : `${t.file}:${t.line}:${t.column}`;
+    out.push(red(`✖ ${fullName(t.path, t.name)} [${t.status}]`), `    at ${where}`);
+    if (t.failure) out.push(indent(t.failure.message, '    '));
+    out.push('');
+  }
+  const s = report.summary;
+  const parts = [`${s.tests} tests`, `${s.passed} passed`, `${s.failed} failed`, `${s.cancelled} cancelled`, `${s.skipped} skipped`, `${s.todo} todo`];
+  if (s.incomplete) parts.push(`${s.incomplete} incomplete`);
+  parts.push(`${s.suites} suites`, `${s.files} files`);
+  const status = report.run.status === 'passed' ? green('PASSED') : red(report.run.status.toUpperCase());
+  out.push(`${status}  ${parts.join(', ')}`);
+  if (report.warnings.length) out.push(`${report.warnings.length} warning(s): ${[...new Set(report.warnings.map((w) => w.code))].join(', ')}`);
+  if (reportPath) out.push(`report: ${reportPath}`);
+  return out.join('\n') + '\n';
+}

@@ -1,0 +1,37 @@
+// Canonical JSON: sorted keys, no spaces, no undefined. Byte-stable for equal values, so it can be hashed.
+import { createHash } from 'node:crypto';
+
+export function canonicalJson(value: unknown): string {
+  return JSON.stringify(sortKeys(value));
+}
+
+function sortKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(sortKeys);
+  if (value !== null && typeof value === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const key of Object.keys(value).sort()) {
+      const v = (value as Record<string, unknown>)[key];
+      if (v !== undefined) out[key] = sortKeys(v);
+    }
+    return out;
+  }
+  return value;
+}
+
+/** Field names marked x-volatile in the schemas: they differ between identical runs. */
+export const VOLATILE_FIELDS: ReadonlySet<string> = new Set(['duration_ms', 'started_at', 'ended_at', 'run_id']);
+
+/** The value with every volatile field removed, at any depth: what determinism is judged on. */
+export function stripVolatile<T>(value: T): T {
+  if (Array.isArray(value)) return value.map(stripVolatile) as T;
+  if (value !== null && typeof value === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) if (!VOLATILE_FIELDS.has(k)) out[k] = stripVolatile(v);
+    return out as T;
+  }
+  return value;
+}
+
+export function sha256(text: string | Uint8Array): string {
+  return createHash('sha256').update(text).digest('hex');
+}

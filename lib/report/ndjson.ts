@@ -1,0 +1,48 @@
+// NDJSON in and out. Reading never throws on content: every complete, valid line is kept and every bad
+// one becomes a located warning (file and line number), so a torn or corrupt journal loses nothing else.
+import { validateLine } from '../generated/validators.js';
+import { canonicalJson } from './canonical.js';
+import { warning } from '../warnings.js';
+import type { Line, Warning } from '../types.js';
+
+export interface ReadResult {
+  lines: Line[];
+  warnings: Warning[];
+  /** 1-based numbers of the lines that were rejected. */
+  badLines: number[];
+}
+
+export function toNdjsonLine(line: Line): string {
+  return canonicalJson(line) + '\n';
+}
+
+export function parseNdjson(text: string, source: string): ReadResult {
+  const lines: Line[] = [];
+  const warnings: Warning[] = [];
+  const badLines: number[] = [];
+  const parts = text.split('\n');
+  // A final part without "\n" is a line cut short by a crash unless it is complete, valid JSON.
+  for (let i = 0; i < parts.length; i++) {
+    const raw = parts[i]!.replace(/\r$/, '');
+    if (raw.trim() === '') continue;
+    const lineNo = i + 1;
+    let value: unknown;
+    try {
+      value = JSON.parse(raw);
+    } catch (err) {
+      badLines.push(lineNo);
+      const torn = i === parts.length - 1 ? ' (last line, cut short)' : '';
+      warnings.push(warning('LLMR_NDJSON_BAD_LINE', `${source}:${lineNo}: not valid JSON${torn}: ${(err as Error).message}`, { file: source, line: lineNo }));
+      continue;
+    }
+    if (!validateLine(value)) {
+      badLines.push(lineNo);
+      const first = validateLine.errors?.[0];
+      const detail = first ? `${first.instancePath || '/'} ${first.message ?? first.keyword}` : 'does not match the line schema';
+      warnings.push(warning('LLMR_NDJSON_BAD_LINE', `${source}:${lineNo}: not a valid llm-report line: ${detail}`, { file: source, line: lineNo }));
+      continue;
+    }
+    lines.push(value as Line);
+  }
+  return { lines, warnings, badLines };
+}

@@ -1,0 +1,147 @@
+// The node:test reporter: an async generator over node's events, like node's own reporters.
+// Wiring only: normalize (lib/events), record and fold (recorder.ts, lib/report), render (lib/render).
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
+import { childEnvironment, exportToChildren, sourceDateEpoch } from '../lib/config/internal-env.js';
+import { loadConfig } from '../lib/config/index.js';
+import { createRedactor, sanitizeArgv } from '../lib/redact/index.js';
+import { EventNormalizer, type TestEvent } from '../lib/events/normalize.js';
+import { toNdjsonLine } from '../lib/report/ndjson.js';
+import { progressMark, terminalSummary } from '../lib/render/terminal.js';
+import { TOOL_NAME, TOOL_VERSION } from '../lib/generated/version.js';
+import { SCHEMA_VERSION } from '../lib/types.js';
+import type { Line, RunStartLine } from '../lib/types.js';
+import { RunRecorder } from './recorder.js';
+
+declare const __LLMR_BUNDLE__: boolean | undefined;
+
+const SELF_URL = import.meta.url;
+
+/** The module children must --import: the bundle itself, or the package's preload entry. */
+function preloadUrl(): string {
+  return typeof __LLMR_BUNDLE__ !== 'undefined' && __LLMR_BUNDLE__ ? SELF_URL : new URL('./preload-entry.js', SELF_URL).href;
+}
+
+// Runs at import, before node spawns any test child (runner.js awaits reporter setup first), so every
+// child inherits the preload and the work dir for its journal.
+let workDir: string | undefined;
+if (!childEnvironment().testContext) {
+  workDir = mkdtempSync(path.join(os.tmpdir(), 'llm-report-'));
+  exportToChildren(workDir, preloadUrl());
+}
+
+function nowIso(): string {
+  return new Date(sourceDateEpoch() ?? Date.now()).toISOString();
+}
+
+interface ReporterFlags {
+  destination: string | undefined;
+  isolation: 'process' | 'none';
+}
+
+/** node gives reporters no options; find our destination and the isolation mode in node's own flags. */
+export function readFlags(argv: string[], cwd: string): ReporterFlags {
+  const reporters: string[] = [];
+  const destinations: string[] = [];
+  let isolation: 'process' | 'none' = 'process';
+  for (let i = 0; i < argv.length; i++) {
+    const m = /^--(test-reporter|test-reporter-destination|test-isolation|experimental-test-isolation)(?:=(.*))?$/.exec(argv[i]!);
+    if (!m) continue;
+    const value = m[2] ?? argv[++i] ?? '';
+    if (m[1] === 'test-reporter') reporters.push(value);
+    else if (m[1] === 'test-reporter-destination') destinations.push(value);
+    else isolation = value === 'none' ? 'none' : 'process';
+  }
+  const self = fileURLToPath(SELF_URL);
+  const index = reporters.findIndex((r) => r === TOOL_NAME || r.startsWith(TOOL_NAME + '/') || r === SELF_URL || path.resolve(cwd, r) === self);
+  const destination = reporters.length <= 1 && destinations.length === 0 ? 'stdout' : index >= 0 ? destinations[index] : undefined;
+  return { destination, isolation };
+}
+
+/** Node stops a run on SIGINT/SIGTERM with process.exit(); note which signal it was, and close our record on 'exit'. */
+function onAbort(recorder: RunRecorder): () => void {
+  let signal: string | undefined;
+  const listeners = (['SIGINT', 'SIGTERM'] as const).map((name) => {
+    const listener = (): void => {
+      signal = name;
+      // Alone, we would swallow the signal: close the record and let it take its default course.
+      if (process.listenerCount(name) === 1) {
+        recorder.finish({ signal });
+        process.removeListener(name, listener);
+        process.kill(process.pid, name);
+      }
+    };
+    process.prependListener(name, listener);
+    return [name, listener] as const;
+  });
+  const onExit = (): void => {
+    if (recorder.finished) return;
+    recorder.finish(signal ? { signal } : {});
+  };
+  process.on('exit', onExit);
+  return () => {
+    for (const [name, listener] of listeners) process.removeListener(name, listener);
+    process.removeListener('exit', onExit);
+  };
+}
+
+export default async function* llmReport(source: AsyncIterable<TestEvent>): AsyncGenerator<string, void> {
+  const cwd = process.cwd();
+  const loaded = loadConfig({ cwd });
+  const { config } = loaded;
+  const redact = createRedactor({ secretValues: loaded.secret_values, patterns: config.redact.patterns, disabled: config.redact.disabled });
+  const flags = readFlags([...process.execArgv, ...process.argv.slice(1)], cwd);
+  const tty = flags.destination === 'stdout' ? process.stdout.isTTY : flags.destination === 'stderr' ? process.stderr.isTTY : false;
+  const human = config.human === 'always' || (config.human === 'auto' && tty === true);
+  const failureContext = { root: cwd, redact, stackFrames: config.stack_frames, maxChars: 8192 };
+  const normalizer = new EventNormalizer({ ...failureContext, stderrTail: 4096, captureOutput: config.capture_output, outputCap: config.output_cap_bytes });
+  const recorder = new RunRecorder(
+    { outDir: path.resolve(cwd, config.output_dir), journal: config.journal, workDir, captureOutput: config.capture_output, failureContext, now: nowIso },
+    normalizer,
+  );
+  recorder.warnings.push(...loaded.warnings);
+  const detach = onAbort(recorder);
+  const show = (line: Line): string => {
+    if (!human) return toNdjsonLine(line);
+    return line.type === 'test' || line.type === 'suite' ? progressMark(line) : '';
+  };
+
+  const start: RunStartLine = {
+    type: 'run_start',
+    schema_version: SCHEMA_VERSION,
+    tool: { name: TOOL_NAME, version: TOOL_VERSION },
+    node_version: process.version,
+    platform: process.platform,
+    arch: process.arch,
+    run_id: randomUUID(),
+    started_at: nowIso(),
+    argv: sanitizeArgv([path.basename(process.argv0 || 'node'), ...process.execArgv, ...process.argv.slice(2)], redact).map((a) => a.split(cwd + path.sep).join('')),
+    env_names: loaded.env_names,
+    config_sha256: loaded.sha256,
+    isolation: flags.isolation,
+  };
+  yield show(recorder.record(start));
+
+  for await (const event of source) {
+    for (const rec of normalizer.push(event)) {
+      const out = show(recorder.record(rec));
+      if (out) yield out;
+    }
+  }
+  detach();
+  const { tail, finished } = recorder.finish(undefined);
+  for (const line of tail) {
+    const out = show(line);
+    if (out) yield out;
+  }
+  if (human) yield terminalSummary(finished.report, finished.reportPath && path.relative(cwd, finished.reportPath), process.stdout.hasColors?.() ?? false);
+  if (finished.outputError) {
+    // The NDJSON stream above is complete; only the files are missing. Say so loudly and fail the run.
+    process.stderr.write(`llm-report: LLMR_OUTPUT_UNWRITABLE: ${finished.outputError}\n`);
+    process.exitCode = 1;
+  }
+  if (finished.report.run.status !== 'passed') process.exitCode ||= 1;
+}

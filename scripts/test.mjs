@@ -1,0 +1,50 @@
+// npm test: build, then run the suite through real `node --test` with OUR reporter (dogfooding) writing
+// NDJSON + report to .tmp/self/, and node's spec reporter on stdout. With --matrix, the end-to-end
+// suites run again on Node 22, 24 and 26 (fetched with the `node` npm package).
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import path from 'node:path';
+import { mkdirSync, readdirSync } from 'node:fs';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const args = process.argv.slice(2);
+const matrix = args.includes('--matrix');
+const only = args.filter((a) => !a.startsWith('--'));
+
+function sh(cmd, cmdArgs, opts = {}) {
+  const r = spawnSync(cmd, cmdArgs, { cwd: root, stdio: 'inherit', ...opts });
+  if (r.status !== 0) {
+    console.error(`test.mjs: ${cmd} ${cmdArgs.join(' ')} exited ${r.status ?? r.signal}`);
+    process.exit(r.status ?? 1);
+  }
+}
+
+sh('npm', ['run', '--silent', 'build']);
+
+// Node 20 takes no globs on the command line: list the files ourselves.
+const testFiles = (re) => readdirSync(path.join(root, 'dist', 'test')).filter((f) => re.test(f)).sort().map((f) => `dist/test/${f}`);
+const files = only.length ? only.map((f) => f.replace(/^test\//, 'dist/test/').replace(/\.ts$/, '.js')) : testFiles(/\.test\.js$/);
+mkdirSync(path.join(root, '.tmp', 'self'), { recursive: true });
+const env = { ...process.env, LLM_REPORT_OUTPUT_DIR: '.tmp/self' };
+sh(process.execPath, [
+  '--test',
+  '--test-concurrency=2',
+  '--test-reporter=./dist/llm-report.mjs',
+  '--test-reporter-destination=.tmp/self/stream.ndjson',
+  '--test-reporter=spec',
+  '--test-reporter-destination=stdout',
+  ...files,
+], { env });
+
+if (matrix) {
+  for (const v of ['22', '24', '26']) {
+    const which = spawnSync('npx', ['-y', '-p', `node@${v}`, 'node', '-p', 'process.execPath'], { cwd: root, encoding: 'utf8' });
+    const nodeBin = which.stdout.trim().split('\n').pop();
+    if (which.status !== 0 || !nodeBin) {
+      console.error(`test.mjs: could not fetch node@${v}: ${which.stderr}`);
+      process.exit(1);
+    }
+    console.log(`\n# end-to-end suites on ${nodeBin} (node@${v})`);
+    sh(nodeBin, ['--test', '--test-concurrency=2', '--test-reporter=spec', ...testFiles(/^e2e-.*\.test\.js$/)], { env: { ...process.env, LLM_REPORT_TEST_NODE: nodeBin } });
+  }
+}

@@ -1,0 +1,116 @@
+// Runs a fixture project through a real `node --test`, with our reporter installed as a package
+// (node_modules/@org/llm-report -> this repo) or as the zero-install bundle copied alone.
+import { spawnSync } from 'node:child_process';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, copyFileSync, existsSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Line, Report } from '../../lib/types.js';
+
+export const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
+export const FIXTURES = path.join(REPO, 'test', 'fixtures');
+export const BUNDLE = path.join(REPO, 'dist', 'llm-report.mjs');
+
+/** The node binary under test: LLM_REPORT_TEST_NODE (the CI matrix) or this one. */
+export const NODE = process.env.LLM_REPORT_TEST_NODE || process.execPath;
+
+/** Environment for a nested run: nothing of the outer test run (our own reporter dogfoods these tests). */
+export function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [k, v] of Object.entries(process.env)) {
+    if (k === 'NODE_TEST_CONTEXT' || k === 'NODE_OPTIONS' || k === 'NODE_V8_COVERAGE' || k.startsWith('LLM_REPORT_') || k === 'GITHUB_ACTIONS') continue;
+    env[k] = v;
+  }
+  return { ...env, NO_COLOR: '1', ...extra };
+}
+
+export interface Copy {
+  dir: string;
+}
+
+/** A fresh copy of a fixture in a temp dir; `install` links our package into its node_modules. */
+export function copyFixture(name: string, opts: { install?: boolean; bundle?: boolean } = {}): string {
+  const dir = mkdtempSync(path.join(os.tmpdir(), `llmr-${name}-`));
+  cpSync(path.join(FIXTURES, name), dir, { recursive: true });
+  if (opts.install !== false && !opts.bundle) {
+    mkdirSync(path.join(dir, 'node_modules', '@org'), { recursive: true });
+    symlinkSync(REPO, path.join(dir, 'node_modules', '@org', 'llm-report'), 'dir');
+  }
+  if (opts.bundle) copyFileSync(BUNDLE, path.join(dir, 'llm-report.mjs'));
+  return dir;
+}
+
+export interface RunResult {
+  dir: string;
+  status: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+  /** Our stream as node delivered it to the destination. */
+  stream: string;
+  tap: string;
+  report: Report | undefined;
+  results: string;
+  nodeCounts: Record<string, number>;
+}
+
+export interface RunOptions {
+  args?: string[];
+  env?: Record<string, string>;
+  reporter?: string;
+  files?: string[];
+  timeoutMs?: number;
+}
+
+/** node --test with our reporter to stream.ndjson and node's tap reporter to tap.txt (node's own counts). */
+export function runNodeTest(dir: string, opts: RunOptions = {}): RunResult {
+  const reporter = opts.reporter ?? '@org/llm-report';
+  const args = [
+    '--test',
+    `--test-reporter=${reporter}`,
+    '--test-reporter-destination=stream.ndjson',
+    '--test-reporter=tap',
+    '--test-reporter-destination=tap.txt',
+    ...(opts.args ?? []),
+    ...(opts.files ?? []),
+  ];
+  const r = spawnSync(NODE, args, { cwd: dir, env: cleanEnv(opts.env), encoding: 'utf8', timeout: opts.timeoutMs ?? 120_000 });
+  const read = (f: string): string => (existsSync(path.join(dir, f)) ? readFileSync(path.join(dir, f), 'utf8') : '');
+  const reportText = read('llm-report/report.json');
+  const tap = read('tap.txt');
+  return {
+    dir,
+    status: r.status,
+    signal: r.signal,
+    stdout: r.stdout,
+    stderr: r.stderr,
+    stream: read('stream.ndjson'),
+    tap,
+    report: reportText ? (JSON.parse(reportText) as Report) : undefined,
+    results: read('llm-report/results.ndjson'),
+    nodeCounts: tapCounts(tap),
+  };
+}
+
+/** node's closing summary in TAP: "# tests 3", "# pass 2", ... */
+export function tapCounts(tap: string): Record<string, number> {
+  const out: Record<string, number> = {};
+  const names: Record<string, string> = { pass: 'passed', fail: 'failed' };
+  for (const m of tap.matchAll(/^# (tests|suites|pass|fail|cancelled|skipped|todo) (\d+)$/gm)) out[names[m[1]!] ?? m[1]!] = Number(m[2]);
+  return out;
+}
+
+export function parseLines(text: string): Line[] {
+  return text.split('\n').filter(Boolean).map((l) => JSON.parse(l) as Line);
+}
+
+/** Our summary restricted to what node itself counted (results recovered from the child journal excluded). */
+export function countsAsNode(report: Report): Record<string, number> {
+  const c = { tests: 0, suites: report.summary.suites, passed: 0, failed: 0, cancelled: 0, skipped: 0, todo: 0 };
+  for (const t of report.tests) {
+    if (t.recovered || t.status === 'incomplete') continue;
+    c.tests++;
+    c[t.status]++;
+  }
+  return c;
+}
