@@ -114,3 +114,22 @@ describe('signals and terminals', () => {
     assert.ok(existsSync(path.join(dir, 'llm-report', 'report.json')));
   });
 });
+
+describe('redaction', () => {
+  it('fake secrets from the environment, output, errors and names reach no file and not the stream', async () => {
+    const { readdirSync, readFileSync } = await import('node:fs');
+    const secret = 'canary-Zq8v1X4mN7pL2wR9';
+    const dir = copyFixture('secrets');
+    const r = runNodeTest(dir, { env: { ACME_SERVICE_TOKEN: secret } });
+    assert.ok(r.report, r.stderr);
+    const texts = [r.stream, r.stdout, r.stderr, ...readdirSync(path.join(dir, 'llm-report')).map((f) => readFileSync(path.join(dir, 'llm-report', f), 'utf8'))];
+    for (const leak of [secret, 'hunter2-canary', 'ghp_0123456789abcdefghijklmnopqrstuvwxyzAB', 'c2lnbmF0dXJlLWNhbmFyeS1zaWc']) {
+      for (const t of texts) assert.ok(!t.includes(leak), `${leak} leaked`);
+    }
+    // Redacted, not dropped: the captured output is there with markers.
+    const file = r.report.files.find((f) => f.file === 'test/leaky.test.js')!;
+    assert.match(file.output!.stdout!, /token from env: \[REDACTED:[a-z-]+\]/);
+    assert.equal(r.report.tests.length, 3);
+    assert.ok(r.report.run.env_names.every((n) => !n.includes(secret)));
+  });
+});

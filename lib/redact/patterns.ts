@@ -12,15 +12,24 @@ export function compilePattern(source: string): RegExp {
 
 export function patternRule(source: string): Rule {
   const re = compilePattern(source);
-  // Existing markers are matched first and kept, so a pattern cannot eat into one (idempotence).
-  const guarded = new RegExp(`(?<llmrMarker>${MARKER_SOURCE})|(?:${re.source})`, re.flags);
+  // Existing markers are matched first (group 1) and kept, so a pattern cannot eat into one (idempotence).
+  const guarded = new RegExp(`(${MARKER_SOURCE})|(?:${re.source})`, re.flags);
   return {
     id: 'pattern',
-    apply: (text) =>
-      text.replace(guarded, (...args: unknown[]) => {
-        const match = args[0] as string;
-        const groups = args[args.length - 1] as Record<string, string | undefined>;
-        return groups.llmrMarker !== undefined || match === '' ? match : marker('pattern');
-      }),
+    apply(text) {
+      let out = '';
+      let pos = 0;
+      guarded.lastIndex = 0;
+      for (let m = guarded.exec(text); m !== null; m = guarded.exec(text)) {
+        if (m[0] === '') {
+          guarded.lastIndex++; // an empty match would never advance
+          continue;
+        }
+        if (m[1] !== undefined) continue;
+        out += text.slice(pos, m.index) + marker('pattern');
+        pos = m.index + m[0].length;
+      }
+      return pos === 0 ? text : out + text.slice(pos);
+    },
   };
 }

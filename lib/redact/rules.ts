@@ -12,39 +12,52 @@ export interface Rule {
   apply(text: string): string;
 }
 
-type Groups = Record<string, string | undefined>;
-
 interface RegexRuleSpec {
   id: string;
   re: RegExp;
   keywords?: readonly string[];
   exactKeywords?: readonly string[];
+  /** Capture groups that may hold the secret (the first one set wins); it always ends the match. Default: the whole match. */
+  secret?: readonly number[];
   /** Rejects a candidate (false) or renames its rule (a string). */
-  check?: (secret: string, groups: Groups) => boolean | string;
+  check?: (secret: string, m: RegExpExecArray) => boolean | string;
 }
 
 /**
- * A rule from a global regex. Named groups starting with "secret" hold the secret and always end
- * the match; everything before it (a header name, "password=") is kept.
+ * A rule from a global regex. Everything in the match before the secret (a header name,
+ * "password=") is kept. Numbered groups and an exec loop: named groups cost an object per match.
  */
 function regexRule(spec: RegexRuleSpec): Rule {
+  const { re } = spec;
   return {
     id: spec.id,
     keywords: spec.keywords,
     exactKeywords: spec.exactKeywords,
-    apply: (text) =>
-      text.replace(spec.re, (...args: unknown[]) => {
-        const match = args[0] as string;
-        const last = args[args.length - 1];
-        const groups: Groups = typeof last === 'object' && last !== null ? (last as Groups) : {};
-        let secret = match;
-        for (const [name, value] of Object.entries(groups)) {
-          if (name.startsWith('secret') && value !== undefined) secret = value;
+    apply(text) {
+      let out = '';
+      let pos = 0;
+      re.lastIndex = 0;
+      for (let m = re.exec(text); m !== null; m = re.exec(text)) {
+        const matchEnd = m.index + m[0].length;
+        let secret = m[0];
+        for (const g of spec.secret ?? []) {
+          if (m[g] !== undefined) {
+            secret = m[g];
+            break;
+          }
         }
-        const verdict = spec.check ? spec.check(secret, groups) : true;
-        if (verdict === false) return match;
-        return match.slice(0, match.length - secret.length) + marker(typeof verdict === 'string' ? verdict : spec.id);
-      }),
+        const secretStart = matchEnd - secret.length;
+        const verdict = spec.check ? spec.check(secret, m) : true;
+        if (verdict === false) {
+          // Rescan from the rejected value: "secretary: password=x" still has a secret in it.
+          re.lastIndex = Math.max(secretStart, m.index + 1);
+          continue;
+        }
+        out += text.slice(pos, secretStart) + marker(typeof verdict === 'string' ? verdict : spec.id);
+        pos = matchEnd;
+      }
+      return pos === 0 ? text : out + text.slice(pos);
+    },
   };
 }
 
@@ -90,10 +103,10 @@ const ASSIGN = '(?:\\\\?["\'])?[ \\t]{0,5}(?:=>|:=|[:=])[ \\t]{0,5}';
 
 /** A value after "key: " / "key=": double-, single-, escaped-quoted or bare. Never a marker. */
 const VALUE =
-  `(?:"${NOT_REDACTED}(?<secret1>(?:[^"\\\\\\r\\n]|\\\\.){1,500})` +
-  `|'${NOT_REDACTED}(?<secret2>(?:[^'\\\\\\r\\n]|\\\\.){1,500})` +
-  `|\\\\["']${NOT_REDACTED}(?<secret3>[^"'\\\\\\r\\n]{1,500})` +
-  `|${NOT_REDACTED}(?<secret4>[^\\s"'\`,;&)}\\[\\]\\\\<>]{1,500}))`;
+  `(?:"${NOT_REDACTED}((?:[^"\\\\\\r\\n]|\\\\.){1,500})` +
+  `|'${NOT_REDACTED}((?:[^'\\\\\\r\\n]|\\\\.){1,500})` +
+  `|\\\\["']${NOT_REDACTED}([^"'\\\\\\r\\n]{1,500})` +
+  `|${NOT_REDACTED}([^\\s"'\`,;&)}\\[\\]\\\\<>]{1,500}))`;
 
 const STOPWORDS = new Set([
   'true', 'false', 'null', 'undefined', 'none', 'nil', 'yes', 'no', 'required', 'optional', 'string',
@@ -124,34 +137,37 @@ export const BUILTIN_RULES: readonly Rule[] = [
     keywords: ['authorization'],
     // The scheme word is matched atomically (lookahead + backreference) so it is never taken as the secret.
     re: new RegExp(
-      `\\b(?:proxy-)?authorization${ASSIGN}\\\\?["']?(?=(?<scheme>(?:bearer|basic|token|digest|negotiate|ntlm|apikey)[ \\t]{1,5})?)\\k<scheme>${NOT_REDACTED}(?<secret>[^\\s"'\\\\,;]{1,4096})`,
+      `\\b(?:proxy-)?authorization${ASSIGN}\\\\?["']?(?=((?:bearer|basic|token|digest|negotiate|ntlm|apikey)[ \\t]{1,5})?)\\1${NOT_REDACTED}([^\\s"'\\\\,;]{1,4096})`,
       'gi',
     ),
+    secret: [2],
   }),
-  regexRule({ id: 'bearer-token', keywords: ['bearer'], re: new RegExp(`\\bbearer[ \\t]{1,5}${NOT_REDACTED}(?<secret>[A-Za-z0-9\\-._~+/]{16,4096}=*)`, 'gi') }),
-  regexRule({ id: 'basic-auth', keywords: ['basic'], re: /\bbasic[ \t]{1,5}(?<secret>[A-Za-z0-9+/]{8,4096}={0,2})/gi, check: basicCredentials }),
+  regexRule({ id: 'bearer-token', keywords: ['bearer'], re: new RegExp(`\\bbearer[ \\t]{1,5}${NOT_REDACTED}([A-Za-z0-9\\-._~+/]{16,4096}=*)`, 'gi'), secret: [1] }),
+  regexRule({ id: 'basic-auth', keywords: ['basic'], re: /\bbasic[ \t]{1,5}([A-Za-z0-9+/]{8,4096}={0,2})/gi, secret: [1], check: basicCredentials }),
   regexRule({
     id: 'cookie',
     keywords: ['cookie'],
-    re: new RegExp(`\\b(?:set-)?cookie${ASSIGN}${NOT_REDACTED}\\[?[ \\t]{0,3}\\\\?["']?${NOT_REDACTED}(?<secret>[^\\r\\n"'\\\\]{1,4096})`, 'gi'),
+    re: new RegExp(`\\b(?:set-)?cookie${ASSIGN}${NOT_REDACTED}\\[?[ \\t]{0,3}\\\\?["']?${NOT_REDACTED}([^\\s"'\\\\][^\\r\\n"'\\\\]{0,4095})`, 'gi'),
+    secret: [1],
     check: (s) => looksLikeValue(s.trim()),
   }),
   // scheme://user:password@host -> scheme://[REDACTED:url-credentials]@host (the password may hold '@').
-  regexRule({ id: 'url-credentials', keywords: ['://'], re: new RegExp(`://${NOT_REDACTED}(?<secret>[^/\\s:@]{0,256}:[^/\\s]{0,1024}(?=@))`, 'g') }),
+  regexRule({ id: 'url-credentials', keywords: ['://'], re: new RegExp(`://${NOT_REDACTED}([^/\\s:@]{0,256}:[^/\\s]{0,1024}(?=@))`, 'g'), secret: [1] }),
   regexRule({
     id: 'url-query-secret',
     keywords: ['='],
     re: new RegExp(
-      `[?&](?:sig|signature|key|x-amz-signature|x-amz-credential|x-amz-security-token|access_token|refresh_token|id_token|client_secret|password|token|secret|api_key|apikey)=${NOT_REDACTED}(?<secret>[^&\\s#"'<>]{1,4096})`,
+      `[?&](?:sig|signature|key|x-amz-signature|x-amz-credential|x-amz-security-token|access_token|refresh_token|id_token|client_secret|password|token|secret|api_key|apikey)=${NOT_REDACTED}([^&\\s#"'<>]{1,4096})`,
       'gi',
     ),
+    secret: [1],
   }),
   regexRule({ id: 'aws-access-key', keywords: ['a3t', 'akia', 'asia', 'abia', 'acca'], re: /\b(?:A3T[A-Z0-9]|AKIA|ASIA|ABIA|ACCA)[A-Z2-7]{16}\b/g }),
   regexRule({ id: 'github-token', keywords: ['ghp_', 'gho_', 'ghu_', 'ghs_', 'ghr_', 'github_pat_'], re: /(?:gh[pousr]_[A-Za-z0-9_]{36,255}|github_pat_[A-Za-z0-9_]{22,255})/g }),
   regexRule({ id: 'gitlab-token', keywords: ['glpat-'], re: /glpat-[A-Za-z0-9_-]{20,255}/g }),
   regexRule({ id: 'openai-key', keywords: ['sk-'], re: /\bsk-[A-Za-z0-9_-]{32,300}/g, check: (s) => mixedCase(s) && (s.startsWith('sk-ant-') ? 'anthropic-key' : true) }),
   regexRule({ id: 'slack-token', keywords: ['xox'], re: /\bxox[abposre]-[A-Za-z0-9-]{10,250}/g }),
-  regexRule({ id: 'slack-webhook', keywords: ['hooks.slack.com'], re: /hooks\.slack\.com\/(?:services|workflows|triggers)\/(?<secret>[A-Za-z0-9+/_-]{10,250})/g }),
+  regexRule({ id: 'slack-webhook', keywords: ['hooks.slack.com'], re: /hooks\.slack\.com\/(?:services|workflows|triggers)\/([A-Za-z0-9+/_-]{10,250})/g, secret: [1] }),
   regexRule({ id: 'google-api-key', keywords: ['aiza'], re: /\bAIza[0-9A-Za-z_-]{35}/g }),
   regexRule({ id: 'npm-token', keywords: ['npm_'], re: /\bnpm_[A-Za-z0-9]{36}/g }),
   regexRule({ id: 'stripe-key', keywords: ['k_live_', 'k_test_', 'k_prod_'], re: /\b[sr]k_(?:live|test|prod)_[A-Za-z0-9]{10,255}/g }),
@@ -165,10 +181,11 @@ export const BUILTIN_RULES: readonly Rule[] = [
     id: 'generic-secret',
     keywords: ['pass', 'secret', 'token', 'key', 'auth', 'credential'],
     re: new RegExp(
-      `(?:passw(?:or)?d|passphrase|secret|token|api[_-]?key|apikey|access[_-]?key|private[_-]?key|signing[_-]?key|credentials?|auth)(?<tail>[A-Za-z0-9_-]{0,30})${ASSIGN}${VALUE}`,
+      `(?:passw(?:or)?d|passphrase|secret|token|api[_-]?key|apikey|access[_-]?key|private[_-]?key|signing[_-]?key|credentials?|auth)([A-Za-z0-9_-]{0,30})${ASSIGN}${VALUE}`,
       'gi',
     ),
     // "tokens: 5", "secretary: x", "author=y": a lower-case continuation makes it another word.
-    check: (s, g) => !/^[a-z0-9]/.test(g.tail ?? '') && looksLikeValue(s),
+    secret: [2, 3, 4, 5],
+    check: (s, m) => !/^[a-z0-9]/.test(m[1] ?? '') && looksLikeValue(s),
   }),
 ];
