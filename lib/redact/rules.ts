@@ -49,8 +49,9 @@ function regexRule(spec: RegexRuleSpec): Rule {
         const secretStart = matchEnd - secret.length;
         const verdict = spec.check ? spec.check(secret, m) : true;
         if (verdict === false) {
-          // Rescan from the rejected value: "secretary: password=x" still has a secret in it.
-          re.lastIndex = Math.max(secretStart, m.index + 1);
+          // A rejected value can still hold a secret ("secretary: password=x"): rescan from it.
+          // A rejected whole-match token is skipped, so dense near-misses stay linear.
+          if (secretStart > m.index) re.lastIndex = secretStart;
           continue;
         }
         out += text.slice(pos, secretStart) + marker(typeof verdict === 'string' ? verdict : spec.id);

@@ -41,29 +41,41 @@ export function variants(value: string): string[] {
   return [...out];
 }
 
+/** [start, end) of every marker already in the text, in order. */
+function markerSpans(text: string): [number, number][] {
+  const out: [number, number][] = [];
+  const re = new RegExp(MARKER_SOURCE, 'y');
+  for (let i = text.indexOf('[REDACTED:'); i !== -1; i = text.indexOf('[REDACTED:', i + 1)) {
+    re.lastIndex = i;
+    if (re.test(text)) out.push([i, re.lastIndex]);
+  }
+  return out;
+}
+
 export function valuesRule(values: readonly string[]): Rule {
   const all = [...new Set(values.flatMap((v) => variants(v)))];
-  const markerRe = new RegExp(MARKER_SOURCE, 'g');
   return {
     id: 'env',
     apply(text) {
       // Union of every occurrence of every variant: overlapping secrets are masked as one span,
       // where replacing one after another would leave the tail of the second visible.
       const spans: [number, number][] = [];
+      let variantsFound = 0;
       for (const v of all) {
+        const before = spans.length;
         for (let start = text.indexOf(v); start !== -1; ) {
-          // Jump to the last occurrence overlapping this one: the union is what gets masked, and
-          // stepping one character at a time makes inputs like "aaaa..." produce a span per character.
+          // Jump to the last occurrence overlapping this one: stepping one character at a time
+          // would make inputs like "aaaa..." produce a span per character.
           let last = start;
           for (let j = text.lastIndexOf(v, last + v.length - 1); j > last; j = text.lastIndexOf(v, last + v.length - 1)) last = j;
           spans.push([start, last + v.length]);
           start = text.indexOf(v, last + v.length);
         }
+        if (spans.length > before) variantsFound++;
       }
       if (spans.length === 0) return text;
-      const markers: [number, number][] = [];
-      for (const m of text.matchAll(markerRe)) markers.push([m.index, m.index + m[0].length]);
-      spans.sort((a, b) => a[0] - b[0] || b[1] - a[1]);
+      if (variantsFound > 1) spans.sort((a, b) => a[0] - b[0] || b[1] - a[1]);
+      const markers = text.includes('[REDACTED:') ? markerSpans(text) : [];
       // Spans and markers are both sorted, so one forward pointer finds the marker that could overlap.
       let mi = 0;
       const inMarker = (s: number, e: number): boolean => {
@@ -71,12 +83,12 @@ export function valuesRule(values: readonly string[]): Rule {
         const m = markers[mi];
         return m !== undefined && m[0] < e;
       };
-      let out = '';
+      const parts: string[] = [];
       let pos = 0;
       let cur: [number, number] | undefined;
       const flush = (): void => {
         if (!cur) return;
-        out += text.slice(pos, cur[0]) + marker('env');
+        parts.push(text.slice(pos, cur[0]), marker('env'));
         pos = cur[1];
       };
       for (const [s, e] of spans) {
@@ -88,7 +100,8 @@ export function valuesRule(values: readonly string[]): Rule {
         }
       }
       flush();
-      return out + text.slice(pos);
+      parts.push(text.slice(pos));
+      return parts.join('');
     },
   };
 }
