@@ -68,6 +68,64 @@ export interface RunStartLine {
   env_names: string[];
   config_sha256: string;
   isolation: 'process' | 'none';
+  /** Per-test coverage mode in effect ('off' also when the user's own coverage tool runs). */
+  coverage_mode?: 'test' | 'file' | 'off';
+  /** Only on the output of `llm-report aggregate`. */
+  aggregate?: AggregateInfo;
+  /** Evidence: where, how and on what the run happened (line.schema.json#/$defs/provenance). */
+  provenance?: Provenance;
+  /** The user's metadata file, validated and redacted. */
+  custom_metadata?: Record<string, unknown>;
+  /** The requirements catalogue in effect, sorted by id. */
+  requirements_catalogue?: CatalogueEntry[];
+}
+
+export interface GitInfo {
+  sha: string;
+  dirty: boolean;
+  dirty_files?: string[];
+  dirty_files_truncated?: true;
+}
+
+/** Provenance beyond run_start's tool, node_version, platform, arch, config_sha256 and argv. */
+export interface Provenance {
+  os: { type: string; release: string };
+  git?: GitInfo;
+  responsible?: { name?: string; role?: string };
+  inputs?: Array<{ kind: 'requirements_mapping' | 'requirements_catalogue' | 'metadata' | 'lockfile'; path: string; sha256: string }>;
+  dependencies?: { file: string; sha256: string; packages: number };
+}
+
+export interface CatalogueEntry {
+  id: string;
+  title?: string;
+}
+
+export type RequirementStatus = 'passed' | 'failed' | 'untested' | 'incomplete';
+
+/** One row of the traceability matrix (report.schema.json#/properties/requirements). */
+export interface RequirementRow {
+  id: string;
+  title?: string;
+  /** Test ids, in report order. */
+  tests: string[];
+  status: RequirementStatus;
+  in_catalogue?: boolean;
+}
+
+/** One artifact (manifest.schema.json#/$defs/entry). */
+export interface ManifestEntry {
+  path: string;
+  size: number;
+  sha256: string;
+  media_type: string;
+}
+
+export interface Integrity {
+  sha256sums: boolean;
+  journal_chain?: boolean;
+  signature?: { algorithm: 'ecdsa-p256-sha256' | 'ed25519'; key_fingerprint: string };
+  hmac?: { algorithm: 'hmac-sha256'; key_id: string };
 }
 
 export interface TestLine {
@@ -96,6 +154,27 @@ export interface TestLine {
   tags?: string[];
   passed_on_attempt?: number;
   expect_failure?: boolean;
+  /** Only in aggregates: the run (source) and the group this record came from. */
+  run_id?: string;
+  group_id?: string;
+  /** Only in aggregates: the outcome differed across runs or attempts. */
+  flaky?: true;
+  /** Only in aggregates, when the test was seen more than once: every outcome, oldest run first. */
+  history?: HistoryEntry[];
+  /** Lines this test executed itself (exclusive of its subtests). Absent when coverage is off or shared. */
+  coverage?: FileLines[];
+  /** Lines this test and its subtests executed. Only on tests that have subtests. */
+  coverage_inclusive?: FileLines[];
+  /** Ran concurrently with another test in the same process: its lines cannot be attributed. */
+  coverage_shared?: true;
+  /** Requirement IDs the test declared (API) or a mapping gave it. */
+  requirements?: string[];
+  /** LLM context mode the test chose through the API ('off' opts out). */
+  llm_mode?: 'off' | 'minimal' | 'balanced' | 'complete';
+  /** LLM annotation (advisory), written by `llm-report annotate`. */
+  annotation?: Annotation;
+  /** Why there is no annotation. */
+  annotation_error?: AnnotationError;
 }
 
 export interface SuiteLine {
@@ -114,8 +193,13 @@ export interface SuiteLine {
   duration_ms: number;
   /** Only the suite's own failure (hooks, describe body); never "because children failed". */
   failure?: Failure;
+  /** Lines the suite's tests executed (union). */
+  coverage_inclusive?: FileLines[];
   skip_reason?: string;
   todo_reason?: string;
+  /** Only in aggregates: the run (source) and the group this record came from. */
+  run_id?: string;
+  group_id?: string;
 }
 
 export interface FileOutput {
@@ -150,11 +234,73 @@ export interface RunEndLine {
   signal?: string;
 }
 
+export type LineRange = [number, number];
+
+/** Lines of one file that a test executed: sorted, merged, 1-based inclusive ranges. */
+export interface FileLines {
+  file: string;
+  lines: LineRange[];
+}
+
+/** Whole-run coverage of one file: the union of every interval of the run. */
+export interface CoverageLine {
+  type: 'coverage';
+  file: string;
+  lines: { covered: LineRange[]; total: number };
+  functions: { covered: number; total: number };
+  branches: { covered: number; total: number };
+}
+
+export interface Ratio {
+  covered: number;
+  total: number;
+  percent: number;
+}
+
+export interface CoverageSummary {
+  mode: 'test' | 'file';
+  files: Array<{ file: string; lines: Ratio; functions: Ratio; branches: Ratio }>;
+  totals: { lines: Ratio; functions: Ratio; branches: Ratio };
+}
+
+/** One outcome of a test in an aggregate's history. */
+export interface HistoryEntry {
+  group_id: string;
+  run_id: string;
+  attempt: number;
+  status: TestStatus;
+  passed_on_attempt?: number;
+}
+
+export type AggregatePolicy = 'merge' | 'latest' | 'all';
+
+/** How an aggregate was made (schemas/line.schema.json#/$defs/aggregate). */
+export interface AggregateInfo {
+  policy: AggregatePolicy;
+  sources: Array<{
+    path: string;
+    sha256: string;
+    format: 'ndjson' | 'report.json';
+    run_id: string;
+    group_id: string;
+    schema_version: string;
+    started_at?: string;
+    status: RunStatus;
+    complete: boolean;
+    shard?: string;
+    node_version?: string;
+    tests: number;
+  }>;
+  groups: Array<{ id: string; run_ids: string[]; started_at?: string; status: RunStatus; complete: boolean; shards?: string[] }>;
+  /** Ids of the flaky tests, in report order. */
+  flaky: string[];
+}
+
 export interface WarningLine extends Warning {
   type: 'warning';
 }
 
-export type Line = RunStartLine | TestLine | SuiteLine | FileLine | RunEndLine | WarningLine;
+export type Line = RunStartLine | TestLine | SuiteLine | FileLine | RunEndLine | WarningLine | CoverageLine;
 
 export interface Warning {
   code: string;
@@ -191,11 +337,89 @@ export interface Report {
     config_sha256: string;
     isolation: 'process' | 'none';
     signal?: string;
+    coverage_mode?: 'test' | 'file' | 'off';
+    /** Copy of provenance.git. */
+    git?: GitInfo;
   };
   summary: Summary;
   node_counts?: Partial<Counts>;
+  provenance?: Provenance;
+  custom_metadata?: Record<string, unknown>;
+  /** Traceability matrix: requirement -> tests -> status. */
+  requirements?: RequirementRow[];
+  /** Artifacts written before report.json; the full list is manifest.json. */
+  manifest?: ManifestEntry[];
+  integrity?: Integrity;
+  /** Only on the output of `llm-report aggregate`. */
+  aggregate?: AggregateInfo;
+  coverage?: CoverageSummary;
+  /** Totals of the last `llm-report annotate` (advisory). */
+  llm?: LlmTotals;
   files: FileLine[];
   suites: SuiteLine[];
   tests: TestLine[];
   warnings: Warning[];
+}
+
+/** What one LLM request carried (line.schema.json#/$defs/llm_context). Everything was redacted first. */
+export interface LlmContext {
+  mode: 'minimal' | 'balanced' | 'complete';
+  bytes: number;
+  truncated: boolean;
+  failure: boolean;
+  files: Array<{ file: string; kind: 'test_body' | 'executed' | 'file'; lines: LineRange[]; bytes: number; sha256: string; truncated?: true; redacted?: true }>;
+  omitted?: Array<{ file: string; reason: 'excluded' | 'not_included' | 'max_files' | 'max_bytes' | 'unreadable' }>;
+  notes?: string[];
+}
+
+export interface LlmUsage {
+  input_tokens: number;
+  output_tokens: number;
+  estimated?: true;
+}
+
+/** line.schema.json#/$defs/annotation: advisory, never part of a status. */
+export interface Annotation {
+  advisory: true;
+  scenario: string;
+  why_needed: string;
+  key_assertions: string[];
+  likely_cause?: string;
+  provider: 'openai';
+  model: string;
+  host: string;
+  prompt_version: string;
+  prompt_sha256: string;
+  cache_key: string;
+  usage: LlmUsage;
+  context: LlmContext;
+}
+
+export interface AnnotationError {
+  code: string;
+  message: string;
+  attempts?: number;
+  prompt_sha256?: string;
+  context?: LlmContext;
+}
+
+/** report.schema.json#/properties/llm: totals of the last annotate. */
+export interface LlmTotals {
+  provider: 'openai';
+  model: string;
+  host: string;
+  prompt_version: string;
+  context_mode: 'minimal' | 'balanced' | 'complete';
+  response_format: 'json_schema' | 'json_object' | 'text';
+  eligible: number;
+  annotated: number;
+  cache_hits: number;
+  requests: number;
+  retries: number;
+  errors: number;
+  errors_by_code: Record<string, number>;
+  skipped: { off: number; status: number };
+  tokens: { input: number; output: number; total: number; estimated?: true };
+  cost_estimate?: { amount: number; currency: string; input_per_mtok: number; output_per_mtok: number };
+  limits: { concurrency: number; rpm: number; timeout_ms: number; retries: number; max_tests: number; token_budget: number; max_output_tokens: number; max_bytes: number; max_files: number };
 }

@@ -7,7 +7,7 @@ import { childEnvironment } from '../lib/config/internal-env.js';
 import { installPreload } from './preload.js';
 import { runCli } from '../lib/cli/run.js';
 
-if (childEnvironment().testContext) installPreload();
+if (childEnvironment().testContext) installPreload(import.meta.url);
 else if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   process.exitCode = await runCli(process.argv.slice(2), {
     cwd: process.cwd(),
@@ -17,3 +17,4 @@ else if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(impo
 }
 
 export { default } from './reporter.js';
+export { requirements, llm, meta } from '../lib/api/index.js';

@@ -1,15 +1,25 @@
 // One run's record: the lines so far, the journal, and the end of the run. Everything in finish() is
 // synchronous, so the same code closes the record at the end of the stream and from process 'exit'
 // when node stops the run on SIGINT/SIGTERM (its handler calls process.exit before our generator ends).
-import { readdirSync, readFileSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import path from 'node:path';
+import picomatch from 'picomatch';
 import { EventNormalizer } from '../lib/events/normalize.js';
-import { parseChildJournal, reconcile, type ChildJournal } from '../lib/events/child-journal.js';
+import { reconcile } from '../lib/events/child-journal.js';
+import { fullName } from '../lib/events/identity.js';
+import { JournalIndex } from '../lib/coverage/journal-index.js';
+import { coverageLines } from '../lib/coverage/summary.js';
+import { unionRanges } from '../lib/coverage/ranges.js';
+import { inProcessMeta } from '../lib/api/channel.js';
+import { ChildJournals } from './journals.js';
 import { toFailure, type FailureContext } from '../lib/events/failure.js';
 import { countRecords, fold, sortedLines } from '../lib/report/fold.js';
 import { Journal, writeRun } from '../lib/output/write.js';
+import { emitGithub } from '../lib/ci/github.js';
 import { warning } from '../lib/warnings.js';
-import type { FileLine, Line, Report, RunEndLine, RunStartLine, SuiteLine, TestLine, Warning } from '../lib/types.js';
+import { autoAnnotate } from '../lib/llm/auto.js';
+import { endWarnings, prepareEvidence, sealDir, withMapped, writeEvidenceInputs, type EvidenceSetup } from '../lib/output/evidence.js';
+import type { CoverageLine, FileLine, FileLines, Line, Report, RunEndLine, RunStartLine, SuiteLine, TestLine, Warning } from '../lib/types.js';
 
 export interface RecorderOptions {
   outDir: string;
@@ -18,6 +28,10 @@ export interface RecorderOptions {
   captureOutput: boolean;
   failureContext: FailureContext;
   now: () => string;
+  /** Options html, pdf and chromium_path (defaults: report.html on, no PDF). */
+  pages?: { html: boolean; pdf: boolean; chromiumPath: string };
+  coverage: { mode: 'test' | 'file' | 'off'; include: string[]; exclude: string[] };
+  isolation: 'process' | 'none';
 }
 
 export interface Finished {
@@ -37,9 +51,23 @@ export class RunRecorder {
   readonly #startedMs = Date.now();
   #journal: Journal | undefined;
   #start: RunStartLine | undefined;
+  readonly #children: ChildJournals;
+  readonly #keep: (relFile: string) => boolean;
+  /** Per entry file: coverage and metadata by (fullName, occurrence), and how many of each we saw. */
+  readonly #indexes = new Map<string, { index: JournalIndex; seen: Map<string, number> }>();
+  /** Inclusive coverage gathered from finished subtests, by entry file and parent fullName. */
+  readonly #inclusive = new Map<string, FileLines[]>();
+  /** Provenance, requirement mapping and signing key, gathered when the run starts. */
+  readonly #evidence: EvidenceSetup;
 
   constructor(opts: RecorderOptions, readonly normalizer: EventNormalizer) {
     this.#opts = opts;
+    this.#evidence = prepareEvidence({ root: opts.failureContext.root, outDir: opts.outDir, redact: opts.failureContext.redact, journal: opts.journal });
+    this.warnings.push(...this.#evidence.warnings);
+    this.#children = new ChildJournals(opts.workDir);
+    const include = picomatch(opts.coverage.include, { dot: true });
+    const exclude = picomatch(opts.coverage.exclude, { dot: true });
+    this.#keep = (f) => include(f) && !exclude(f);
     if (opts.journal) {
       try {
         this.#journal = new Journal(path.join(opts.outDir, 'journal.ndjson'));
@@ -49,9 +77,52 @@ export class RunRecorder {
     }
   }
 
+  /** Add what the child journals know about a test (coverage, requirements, LLM mode) to its line. */
+  #enrich(line: TestLine | SuiteLine): void {
+    const root = this.#opts.failureContext.root;
+    const name = fullName(line.path, line.name);
+    let inclusive: FileLines[] | undefined;
+    if (line.type === 'test' && !line.file_level) {
+      let state = this.#indexes.get(line.entry_file);
+      if (!state) this.#indexes.set(line.entry_file, (state = { index: new JournalIndex(root, this.#keep), seen: new Map() }));
+      const o = (state.seen.get(name) ?? 0) + 1;
+      state.seen.set(name, o);
+      state.index.update(this.#children.poll(path.resolve(root, line.entry_file)));
+      const extras = state.index.extras(name, o, this.#opts.coverage.mode === 'test');
+      const meta = { ...extras.meta };
+      if (this.#opts.isolation === 'none') {
+        for (const m of inProcessMeta().filter((x) => x.fullName === name)) {
+          if (m.data.requirements) meta.requirements = [...new Set([...(meta.requirements ?? []), ...m.data.requirements])].sort();
+          if (m.data.llm_mode) meta.llm_mode = m.data.llm_mode;
+        }
+      }
+      if (meta.requirements?.length) line.requirements = meta.requirements;
+      if (meta.llm_mode) line.llm_mode = meta.llm_mode;
+      if (extras.shared) line.coverage_shared = true;
+      if (extras.coverage) line.coverage = extras.coverage;
+      inclusive = extras.coverage;
+    }
+    if (line.type === 'test') withMapped(this.#evidence, line);
+    if (this.#opts.coverage.mode !== 'test') return;
+    // Subtests finish before their parents: what they gathered waits under the parent's name.
+    const key = `${line.entry_file}\u0000${name}`;
+    const below = this.#inclusive.get(key);
+    if (below) {
+      this.#inclusive.delete(key);
+      inclusive = mergeFileLines(inclusive ?? [], below);
+      line.coverage_inclusive = inclusive;
+    }
+    if (!inclusive?.length) return;
+    for (let i = 1; i <= line.path.length; i++) {
+      const k = `${line.entry_file}\u0000${fullName(line.path.slice(0, i - 1), line.path[i - 1]!)}`;
+      this.#inclusive.set(k, mergeFileLines(this.#inclusive.get(k) ?? [], inclusive));
+    }
+  }
+
   /** Keep a line and append it to the journal at once. */
   record(line: Line): Line {
-    if (line.type === 'run_start') this.#start = line;
+    if (line.type === 'test' || line.type === 'suite') this.#enrich(line);
+    if (line.type === 'run_start') this.#start = Object.assign(line, this.#evidence.start);
     if (line.type === 'test' || line.type === 'suite') this.records.push(line);
     this.lines.push(line);
     try {
@@ -70,12 +141,23 @@ export class RunRecorder {
     const { normalizer } = this;
     const ctx = this.#opts.failureContext;
     for (const rec of normalizer.end()) this.record(rec);
-    const recovered = reconcile(this.#readChildJournals(), normalizer.reported, ctx);
+    const journals = this.#children.all();
+    const recovered = reconcile(journals, normalizer.reported, ctx);
     for (const rec of recovered.tests) this.record(rec);
-    this.warnings.push(...normalizer.warnings, ...recovered.warnings);
+    this.warnings.push(...normalizer.warnings, ...recovered.warnings, ...this.#children.warnings, ...endWarnings(this.#evidence));
+    const coverage: CoverageLine[] = this.#opts.coverage.mode === 'off' ? [] : coverageLines(journals, ctx.root, this.#keep);
+    for (const c of coverage) this.record(c);
+    const shared = this.records.filter((r) => r.type === 'test' && r.coverage_shared).length;
+    if (shared > 0) this.warnings.push(warning('LLMR_COVERAGE_SHARED', `${shared} test(s) ran concurrently with other tests in the same process: their lines cannot be attributed and are left out (they still count in the whole-run totals)`));
     for (const f of fileLines(normalizer, this.records, recovered.exitedEarly, this.#opts.captureOutput, ctx)) {
       if (f.failure) this.warnings.push(warning('LLMR_FILE_FAILED', `${f.file}: ${f.failure.message.split('\n')[0]}`, { file: f.file }));
       this.record(f);
+    }
+    // The journal is evidence too: a failed write, or a journal deleted mid-run, is said in the report and the stream, not only on stderr.
+    const journalProblem = this.outputError ?? this.#journal?.lost();
+    if (journalProblem) {
+      this.outputError ??= journalProblem;
+      this.warnings.push(warning('LLMR_OUTPUT_UNWRITABLE', journalProblem));
     }
     for (const w of this.warnings) this.record({ type: 'warning', ...w });
 
@@ -95,36 +177,44 @@ export class RunRecorder {
 
     let reportPath: string | undefined;
     try {
-      reportPath = writeRun(this.#opts.outDir, report, sortedLines(report, this.#start, end)).report;
+      writeEvidenceInputs(this.#opts.outDir, this.#evidence);
+      const pages = this.#opts.pages ?? { html: true, pdf: false, chromiumPath: '/usr/bin/chromium' };
+      reportPath = writeRun(this.#opts.outDir, report, sortedLines(report, this.#start, end, coverage), { ...pages, integrity: this.#evidence.integrity }).report;
     } catch (err) {
-      this.outputError ??= `cannot write the report to ${this.#opts.outDir}: ${(err as Error).message}`;
+      // Said even after a journal problem: that the report is missing too is news.
+      const problem = `cannot write the report to ${this.#opts.outDir}: ${(err as Error).message}`;
+      this.outputError = this.outputError ? `${this.outputError}; ${problem}` : problem;
     }
     if (this.#opts.workDir) rmSync(this.#opts.workDir, { recursive: true, force: true });
+    // llm.auto_annotate: annotations (advisory) into the written report. Never after an abort, never the verdict.
+    if (reportPath && !aborted && report.run.status !== 'aborted') {
+      const auto = autoAnnotate(this.#opts.outDir, this.#opts.failureContext.root);
+      if (auto.problem) process.stderr.write(`llm-report: LLMR_LLM_AUTO_FAILED: llm-report annotate ${auto.problem}; the run and its report are unaffected\n`);
+    }
+    // The seal goes last, over every file of the output directory (annotations included).
+    if (reportPath) {
+      try {
+        const sealed = sealDir(this.#opts.outDir, { key: this.#evidence.key, hmacKeyEnv: this.#evidence.hmacKeyEnv, runId: report.run.run_id, since: this.#startedMs, exclude: this.#evidence.unsealable });
+        for (const f of sealed.stale) process.stderr.write(`llm-report: LLMR_EVIDENCE_STALE_FILE: ${f} is older than this run and was left out of the seal; delete it (or use a fresh output_dir)\n`);
+      } catch (err) {
+        this.outputError ??= `cannot seal the evidence in ${this.#opts.outDir}: ${(err as Error).message}`;
+      }
+      if (this.#evidence.problem) {
+        process.stderr.write(`llm-report: LLMR_EVIDENCE_SIGNING_FAILED: ${this.#evidence.problem}; the evidence set is not signed\n`);
+        process.exitCode = 1;
+      }
+    }
+    // GitHub Actions (GITHUB_ACTIONS=true): annotations and the job summary; advisory, never the verdict.
+    emitGithub(report, { cwd: this.#opts.failureContext.root, outDir: this.#opts.outDir, write: (t) => process.stderr.write(t) });
     this.finished = { lines: this.lines, report, reportPath, outputError: this.outputError };
     return { tail: this.lines.slice(first), finished: this.finished };
   }
+}
 
-  #readChildJournals(): ChildJournal[] {
-    const dir = this.#opts.workDir;
-    if (!dir) return [];
-    const journals: ChildJournal[] = [];
-    let names: string[] = [];
-    try {
-      names = readdirSync(dir).filter((n) => n.endsWith('.ndjson')).sort();
-    } catch (err) {
-      this.warnings.push(warning('LLMR_CHILD_JOURNAL_UNREADABLE', `cannot list ${dir}: ${(err as Error).message}`));
-    }
-    for (const name of names) {
-      try {
-        const parsed = parseChildJournal(readFileSync(path.join(dir, name), 'utf8'), name);
-        journals.push(parsed.journal);
-        this.warnings.push(...parsed.warnings);
-      } catch (err) {
-        this.warnings.push(warning('LLMR_CHILD_JOURNAL_UNREADABLE', `cannot read ${name}: ${(err as Error).message}`));
-      }
-    }
-    return journals;
-  }
+function mergeFileLines(a: FileLines[], b: FileLines[]): FileLines[] {
+  const byFile = new Map<string, FileLines['lines']>();
+  for (const f of [...a, ...b]) byFile.set(f.file, unionRanges(byFile.get(f.file) ?? [], f.lines));
+  return [...byFile.entries()].sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0)).map(([file, lines]) => ({ file, lines }));
 }
 
 function fileLines(

@@ -5,16 +5,18 @@ import os from 'node:os';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
-import { childEnvironment, exportToChildren, sourceDateEpoch } from '../lib/config/internal-env.js';
-import { loadConfig } from '../lib/config/index.js';
+import { childEnvironment, exportToChildren, sourceDateEpoch, userCoverage, type ChildCoverage } from '../lib/config/internal-env.js';
+import { loadConfig, type LoadedConfig } from '../lib/config/index.js';
+import { warning } from '../lib/warnings.js';
 import { createRedactor, sanitizeArgv } from '../lib/redact/index.js';
 import { EventNormalizer, type TestEvent } from '../lib/events/normalize.js';
 import { toNdjsonLine } from '../lib/report/ndjson.js';
 import { progressMark, terminalSummary } from '../lib/render/terminal.js';
 import { TOOL_NAME, TOOL_VERSION } from '../lib/generated/version.js';
 import { SCHEMA_VERSION } from '../lib/types.js';
-import type { Line, RunStartLine } from '../lib/types.js';
+import type { Line, RunStartLine, Warning } from '../lib/types.js';
 import { RunRecorder } from './recorder.js';
+import { journalEnded } from './journal-ends.js';
 
 declare const __LLMR_BUNDLE__: boolean | undefined;
 
@@ -26,11 +28,32 @@ function preloadUrl(): string {
 }
 
 // Runs at import, before node spawns any test child (runner.js awaits reporter setup first), so every
-// child inherits the preload and the work dir for its journal.
+// child inherits the preload, the work dir for its journal and the coverage mode. A configuration
+// error is kept and thrown from the reporter, where node shows it.
 let workDir: string | undefined;
+let loaded: LoadedConfig | undefined;
+let configError: unknown;
+let coverageMode: ChildCoverage = 'off';
+const setupWarnings: Warning[] = [];
+const isolation = readFlags([...process.execArgv, ...process.argv.slice(1)], process.cwd()).isolation;
 if (!childEnvironment().testContext) {
+  try {
+    loaded = loadConfig({ cwd: process.cwd() });
+    coverageMode = loaded.config.coverage.mode;
+  } catch (err) {
+    configError = err;
+  }
+  const other = userCoverage();
+  if (coverageMode !== 'off' && other) {
+    setupWarnings.push(warning('LLMR_COVERAGE_COEXIST', `per-test coverage is off because ${other}: resetting V8's counters would change that tool's totals`));
+    coverageMode = 'off';
+  }
+  if (coverageMode !== 'off' && isolation === 'none') {
+    setupWarnings.push(warning('LLMR_COVERAGE_IN_PROCESS', 'per-test coverage needs a test process per file; with --test-isolation=none it is off'));
+    coverageMode = 'off';
+  }
   workDir = mkdtempSync(path.join(os.tmpdir(), 'llm-report-'));
-  exportToChildren(workDir, preloadUrl());
+  exportToChildren(workDir, preloadUrl(), coverageMode);
 }
 
 function nowIso(): string {
@@ -62,7 +85,7 @@ export function readFlags(argv: string[], cwd: string): ReporterFlags {
 }
 
 /** Node stops a run on SIGINT/SIGTERM with process.exit(); note which signal it was, and close our record on 'exit'. */
-function onAbort(recorder: RunRecorder): () => void {
+function onAbort(recorder: RunRecorder, isolation: 'process' | 'none'): () => void {
   let signal: string | undefined;
   const listeners = (['SIGINT', 'SIGTERM'] as const).map((name) => {
     const listener = (): void => {
@@ -79,7 +102,14 @@ function onAbort(recorder: RunRecorder): () => void {
   });
   const onExit = (): void => {
     if (recorder.finished) return;
-    recorder.finish(signal ? { signal } : {});
+    // No signal: node exited before our stream ended (--test-force-exit exits once all tests finished).
+    // If every test file's process reported its end, the run did end: finish it as it stands (lost
+    // results come back from the child journals); otherwise it was cut short.
+    const { normalizer } = recorder;
+    const ended = isolation === 'process' && normalizer.testFiles.length > 0 && normalizer.testFiles.every((f) => normalizer.fileOutcomes.has(f));
+    const { finished } = recorder.finish(signal ? { signal } : ended ? undefined : {});
+    // Too late for the generator's own check: make the exit status follow the verdict here.
+    if (finished.report.run.status !== 'passed' || finished.outputError) process.exitCode ||= 1;
   };
   process.on('exit', onExit);
   return () => {
@@ -90,20 +120,30 @@ function onAbort(recorder: RunRecorder): () => void {
 
 export default async function* llmReport(source: AsyncIterable<TestEvent>): AsyncGenerator<string, void> {
   const cwd = process.cwd();
-  const loaded = loadConfig({ cwd });
+  if (configError) throw configError;
+  if (!loaded) loaded = loadConfig({ cwd });
   const { config } = loaded;
   const redact = createRedactor({ secretValues: loaded.secret_values, patterns: config.redact.patterns, disabled: config.redact.disabled });
   const flags = readFlags([...process.execArgv, ...process.argv.slice(1)], cwd);
   const tty = flags.destination === 'stdout' ? process.stdout.isTTY : flags.destination === 'stderr' ? process.stderr.isTTY : false;
   const human = config.human === 'always' || (config.human === 'auto' && tty === true);
   const failureContext = { root: cwd, redact, stackFrames: config.stack_frames, maxChars: 8192 };
-  const normalizer = new EventNormalizer({ ...failureContext, stderrTail: 4096, captureOutput: config.capture_output, outputCap: config.output_cap_bytes });
+  const normalizer = new EventNormalizer({ ...failureContext, stderrTail: 4096, captureOutput: config.capture_output, outputCap: config.output_cap_bytes, journalEnded: journalEnded(workDir, cwd) });
   const recorder = new RunRecorder(
-    { outDir: path.resolve(cwd, config.output_dir), journal: config.journal, workDir, captureOutput: config.capture_output, failureContext, now: nowIso },
+    {
+      outDir: path.resolve(cwd, config.output_dir),
+      journal: config.journal,
+      workDir,
+      captureOutput: config.capture_output,
+      failureContext,
+      now: nowIso,
+      coverage: { ...config.coverage, mode: coverageMode },
+      isolation: flags.isolation,
+    },
     normalizer,
   );
-  recorder.warnings.push(...loaded.warnings);
-  const detach = onAbort(recorder);
+  recorder.warnings.push(...loaded.warnings, ...setupWarnings);
+  const detach = onAbort(recorder, flags.isolation);
   const show = (line: Line): string => {
     if (!human) return toNdjsonLine(line);
     return line.type === 'test' || line.type === 'suite' ? progressMark(line) : '';
@@ -122,6 +162,7 @@ export default async function* llmReport(source: AsyncIterable<TestEvent>): Asyn
     env_names: loaded.env_names,
     config_sha256: loaded.sha256,
     isolation: flags.isolation,
+    coverage_mode: coverageMode,
   };
   yield show(recorder.record(start));
 
@@ -131,8 +172,10 @@ export default async function* llmReport(source: AsyncIterable<TestEvent>): Asyn
       if (out) yield out;
     }
   }
-  detach();
+  // Our signal listeners stay until the record is closed: without a listener a SIGINT/SIGTERM kills at
+  // once, mid-write, leaving a journal that says the run ended and no report; with one it waits.
   const { tail, finished } = recorder.finish(undefined);
+  detach();
   for (const line of tail) {
     const out = show(line);
     if (out) yield out;

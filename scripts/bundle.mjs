@@ -4,10 +4,30 @@
 import { build } from 'esbuild';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
-import { statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const outfile = path.join(root, 'dist', 'llm-report.mjs');
+
+// The HTML templates, stylesheet and script (templates/*) go into the bundle as text: lib/render/html/
+// assets.js, which reads them from the package at run time, is swapped for a module importing each file
+// with the text loader (set per file here, since templates/report.js must not load as JavaScript).
+const templatesDir = path.join(root, 'templates');
+const inlineTemplates = {
+  name: 'inline-templates',
+  setup(b) {
+    b.onResolve({ filter: /^\.\/assets\.js$/ }, (args) =>
+      args.importer.startsWith(path.join(root, 'lib', 'render', 'html') + path.sep) ? { path: 'templates', namespace: 'llmr-templates' } : undefined);
+    b.onLoad({ filter: /.*/, namespace: 'llmr-templates' }, () => {
+      const names = readdirSync(templatesDir).sort();
+      const imports = names.map((n, i) => `import t${i} from ${JSON.stringify('llmr-template:' + n)};`);
+      const entries = names.map((n, i) => `${JSON.stringify(n)}: t${i}`);
+      return { loader: 'js', contents: `${imports.join('\n')}\nconst files = Object.freeze({ ${entries.join(', ')} });\nexport function templateFiles() { return files; }\n` };
+    });
+    b.onResolve({ filter: /^llmr-template:/ }, (args) => ({ path: path.join(templatesDir, args.path.slice('llmr-template:'.length)), namespace: 'llmr-template-file' }));
+    b.onLoad({ filter: /.*/, namespace: 'llmr-template-file' }, (args) => ({ contents: readFileSync(args.path, 'utf8'), loader: 'text' }));
+  },
+};
 await build({
   entryPoints: [path.join(root, 'reporters', 'bundle-entry.ts')],
   outfile,
@@ -17,6 +37,9 @@ await build({
   format: 'esm',
   legalComments: 'inline',
   define: { __LLMR_BUNDLE__: 'true' },
+  plugins: [inlineTemplates],
+  // Optional (PDF only), loaded by lib/render/pdf.ts with a dynamic import when present; never bundled.
+  external: ['playwright-core'],
   // Deterministic output: no absolute paths, no timestamps.
   sourcemap: false,
   minify: false,

@@ -1,6 +1,8 @@
 // npm test: build, then run the suite through real `node --test` with OUR reporter (dogfooding) writing
 // NDJSON + report to .tmp/self/, and node's spec reporter on stdout. With --matrix, the end-to-end
-// suites run again on Node 22, 24 and 26 (fetched with the `node` npm package).
+// suites run again on Node 22, 24 and 26 (fetched with the `node` npm package). With --faults, only the
+// fault suites (test/faults-*.test.ts), with many repetitions (LLMR_FAULT_REPS, default 50; npm test runs
+// them with their small defaults).
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
@@ -9,6 +11,7 @@ import { mkdirSync, readdirSync } from 'node:fs';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
 const matrix = args.includes('--matrix');
+const faults = args.includes('--faults');
 const only = args.filter((a) => !a.startsWith('--'));
 
 function sh(cmd, cmdArgs, opts = {}) {
@@ -23,9 +26,10 @@ sh('npm', ['run', '--silent', 'build']);
 
 // Node 20 takes no globs on the command line: list the files ourselves.
 const testFiles = (re) => readdirSync(path.join(root, 'dist', 'test')).filter((f) => re.test(f)).sort().map((f) => `dist/test/${f}`);
-const files = only.length ? only.map((f) => f.replace(/^test\//, 'dist/test/').replace(/\.ts$/, '.js')) : testFiles(/\.test\.js$/);
+const files = only.length ? only.map((f) => f.replace(/^test\//, 'dist/test/').replace(/\.ts$/, '.js')) : testFiles(faults ? /^faults-.*\.test\.js$/ : /\.test\.js$/);
 mkdirSync(path.join(root, '.tmp', 'self'), { recursive: true });
 const env = { ...process.env, LLM_REPORT_OUTPUT_DIR: '.tmp/self' };
+if (faults) env.LLMR_FAULT_REPS ??= '50';
 sh(process.execPath, [
   '--test',
   '--test-concurrency=2',

@@ -116,6 +116,14 @@ describe('kitchen fixture (installed package)', () => {
     assert.equal(test('c2', ['concurrent']).status, 'passed');
   });
 
+  it('tests running concurrently in one process get no attributed lines, only a mark and a warning', () => {
+    assert.equal(test('c1', ['concurrent']).coverage_shared, true);
+    assert.equal(test('c1', ['concurrent']).coverage, undefined);
+    assert.equal(test('c2', ['concurrent']).coverage_shared, true);
+    assert.deepEqual(test('adds', ['math']).coverage, [{ file: 'src/math.js', lines: [[2, 3]] }]);
+    assert.ok(run.report!.warnings.some((w) => w.code === 'LLMR_COVERAGE_SHARED'));
+  });
+
   it('file load failures are file-level failures with the error', () => {
     const syntax = run.report!.files.find((f) => f.file === 'test/syntax.test.js');
     assert.equal(syntax?.status, 'failed');

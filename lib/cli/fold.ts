@@ -6,7 +6,7 @@ import path from 'node:path';
 import { parseNdjson } from '../report/ndjson.js';
 import { fold, sortedLines } from '../report/fold.js';
 import { writeRun } from '../output/write.js';
-import type { Line, RunEndLine, RunStartLine, Warning } from '../types.js';
+import type { CoverageLine, Line, RunEndLine, RunStartLine, Warning } from '../types.js';
 import type { CommandIO } from './io.js';
 
 export const FOLD_HELP = `Usage: llm-report fold <file.ndjson...> [--out DIR]
@@ -65,7 +65,7 @@ export function foldCommand(args: string[], io: CommandIO): number {
   const end = lines.find((l): l is RunEndLine => l.type === 'run_end');
   const dir = path.resolve(io.cwd, out);
   try {
-    writeRun(dir, report, sortedLines(report, start, end));
+    writeRun(dir, report, sortedLines(report, start, end, lines.filter((l): l is CoverageLine => l.type === 'coverage')));
   } catch (err) {
     io.stderr(`llm-report fold: cannot write to ${out}: ${(err as Error).message}\n`);
     return 2;

@@ -71,7 +71,12 @@ export function envOverlay(env: NodeJS.ProcessEnv): EnvOverlay {
     const opt = byEnv.get(name);
     if (!opt) {
       const near = closest(name.slice(ENV_PREFIX.length), options.map((o) => o.env.slice(ENV_PREFIX.length)));
-      const hint = near ? ` (did you mean ${ENV_PREFIX}${near}?)` : '';
+      const members = options.filter((o) => o.env.startsWith(`${name}__`)).map((o) => o.env);
+      const hint = members.length
+        ? ` (it names a group; set its options one by one: ${members.join(', ')})`
+        : near
+          ? ` (did you mean ${ENV_PREFIX}${near}?)`
+          : '';
       warnings.push(warning('LLMR_CONFIG_ENV_IGNORED', `${name} does not name a configuration option and was ignored${hint}`));
       continue;
     }

@@ -3,6 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseDocument } from 'yaml';
 import { ConfigError } from './errors.js';
+import { jsonErrorOffset } from './json-locate.js';
 
 /** Looked up in this order in the working directory (only there: no walking up). */
 export const CONFIG_FILES = ['llm-report.config.yaml', 'llm-report.config.yml', 'llm-report.config.json'] as const;
@@ -62,16 +63,10 @@ function parseJson(text: string, file: string): unknown {
   try {
     return JSON.parse(text);
   } catch (err) {
-    const msg = (err as Error).message;
-    // Node's wording varies by version: newer ones give line/column, older ones an offset, some neither.
-    const lc = /\(line (\d+) column (\d+)\)/.exec(msg);
-    const pos = /at position (\d+)/.exec(msg);
-    let loc: Location | undefined;
-    if (lc) loc = { line: Number(lc[1]), column: Number(lc[2]) };
-    else if (pos) loc = lineColumnAt(text, Number(pos[1]));
-    else loc = yamlLocation(text)?.loc;
-    const reason = msg.replace(/ in JSON at position \d+.*$/s, '').replace(/ \(line \d+ column \d+\)/, '');
-    throw located(file, 'JSON', reason, loc);
+    const offset = jsonErrorOffset(text);
+    // Node's wording varies by version; keep its reason, drop its (optional) position.
+    const reason = (err as Error).message.replace(/ in JSON at position \d+.*$/s, '');
+    throw located(file, 'JSON', reason, offset === undefined ? undefined : lineColumnAt(text, offset));
   }
 }
 

@@ -84,6 +84,6 @@ export function loadConfig(opts: { cwd?: string; env?: NodeJS.ProcessEnv } = {})
     sha256: sha256Hex(canonicalJson(config)),
     warnings,
     env_names: reportedEnvNames(env),
-    secret_values: secretEnvValues(env, config.redact.env_names, [config.llm.api_key_env]),
+    secret_values: secretEnvValues(env, config.redact.env_names, [config.llm.api_key_env, ...(config.signing.key_env ? [config.signing.key_env] : [])]),
   };
 }

@@ -7,6 +7,34 @@ export interface Config {
   output_cap_bytes: number;
   stack_frames: number;
   journal: boolean;
+  html: boolean;
+  pdf: boolean;
+  chromium_path: string;
+  coverage: { mode: 'test' | 'file' | 'off'; include: string[]; exclude: string[] };
+  /** Evidence options: '' means unset. */
+  requirements: { mapping: string; catalogue: string };
+  metadata_file: string;
+  responsible: { name: string; role: string };
+  signing: { method: 'none' | 'hmac' | 'ed25519' | 'ecdsa-p256'; key_file: string; key_env: string };
+  dependency_snapshot: boolean;
   redact: { patterns: string[]; env_names: string[]; disabled: boolean };
-  llm: { provider: 'none' | 'openai'; model?: string; base_url?: string; api_key_env: string };
+  llm: {
+    provider: 'none' | 'openai';
+    model?: string;
+    base_url?: string;
+    api_key_env: string;
+    concurrency: number;
+    rpm: number;
+    timeout_ms: number;
+    retries: number;
+    max_tests: number;
+    token_budget: number;
+    max_output_tokens: number;
+    response_format: 'json_schema' | 'json_object' | 'text';
+    auto_annotate: boolean;
+    prices: { input_per_mtok: number; output_per_mtok: number; currency: string };
+    context: { mode: 'minimal' | 'balanced' | 'complete'; max_bytes: number; max_files: number; include: string[]; exclude: string[] };
+    tests: { exclude: string[]; minimal: string[]; balanced: string[]; complete: string[] };
+    cache: { enabled: boolean; dir: string; max_age_days: number };
+  };
 }

@@ -6,12 +6,29 @@ import { fullName as joinName, testId } from './identity.js';
 import { cap } from './failure.js';
 import { warning } from '../warnings.js';
 import type { TestLine, Warning } from '../types.js';
+import type { V8Function } from '../coverage/v8-lines.js';
 
 /** One journal record. Short keys: the file is written once per test boundary. */
 export type ChildRecord =
   | { k: 'start'; f: string; n: string; fn: string }
   | { k: 'end'; f: string; n: string; fn: string; p: boolean; m?: string }
-  | { k: 'exit'; f: string; c: number };
+  | { k: 'exit'; f: string; c: number }
+  /** Lines that ran in one interval, attributed to test (fn, o) or, with fn null, to no test. */
+  | { k: 'cov'; f: string; fn: string | null; o: number; files: Record<string, Array<[number, number]>> }
+  /** A test that shared its interval with another test running at the same time: not attributable. */
+  | { k: 'shared'; f: string; fn: string; o: number }
+  /** Line total of a script file, when first seen. */
+  | { k: 'src'; f: string; file: string; lines: number; ignored: number[] }
+  /** A script file's V8 function coverage over the whole process (every interval merged), written at exit. */
+  | { k: 'covsum'; f: string; file: string; functions: V8Function[] }
+  /** Metadata a test declared through the API (requirements, LLM mode). */
+  | { k: 'meta'; f: string; fn: string; o: number; data: TestMeta };
+
+/** What test code may declare about itself (lib/api). */
+export interface TestMeta {
+  requirements?: string[];
+  llm_mode?: 'off' | 'minimal' | 'balanced' | 'complete';
+}
 
 export interface ChildJournal {
   source: string;
@@ -77,7 +94,7 @@ export function reconcile(journals: ChildJournal[], reported: Map<string, Map<st
         let list = open.get(key);
         if (!list) open.set(key, (list = []));
         list.push(s);
-      } else {
+      } else if (r.k === 'end') {
         const s = open.get(file + '\u0000' + r.fn)?.shift();
         if (s) s.ended = r.m === undefined ? { p: r.p } : { p: r.p, m: r.m };
       }

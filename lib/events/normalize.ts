@@ -36,6 +36,12 @@ export interface NormalizeOptions extends FailureContext {
   stderrTail: number;
   captureOutput: boolean;
   outputCap: number;
+  /**
+   * How many tests with this fullName the in-child journal of a test file (repo-relative) saw end,
+   * by outcome. Without it, tests declared in a shared helper module are attributed to that module on
+   * Node versions whose events carry no entryFile.
+   */
+  journalEnded?: (entryFile: string, fullName: string) => { passed: number; failed: number };
 }
 
 export interface FileOutcome {
@@ -69,9 +75,21 @@ export class EventNormalizer {
   /** File of the latest declaration-ordered event: node sends each file's block contiguously. */
   #blockFile: string | undefined;
   #diagnosticCounts: Partial<Counts> = {};
+  /** Test files in the order node runs them (their wrappers' test:enqueue), which is the order it reports them in. */
+  readonly #testFiles: string[] = [];
+  /** Index in #testFiles of the file whose events are being reported: each file's events come as one block, in order. */
+  #block = 0;
+  #blockKnown = false;
+  /** Tests attributed to a test file through its journal, by entry file, fullName and outcome. */
+  readonly #attributed = new Map<string, number>();
 
   constructor(opts: NormalizeOptions) {
     this.#opts = opts;
+  }
+
+  /** Repo-relative test files node announced (process isolation), in run order. */
+  get testFiles(): readonly string[] {
+    return this.#testFiles;
   }
 
   /** Feed one event; returns the records it completed (a record waits for its trailing diagnostics). */
@@ -106,6 +124,9 @@ export class EventNormalizer {
         break;
       case 'test:interrupted':
         this.interrupted = true;
+        break;
+      case 'test:enqueue':
+        if (this.#isFileWrapper(data) && !this.#testFiles.includes(this.#rel(data.file))) this.#testFiles.push(this.#rel(data.file));
         break;
       default:
         break;
@@ -161,9 +182,9 @@ export class EventNormalizer {
     const parents = this.#stack.slice(0, nesting);
     this.#stack.length = nesting;
     const file = this.#rel(data.file);
-    const entryFile = data.entryFile ? this.#rel(data.entryFile) : file;
     const details = data.details ?? {};
     const isSuite = details.type === 'suite';
+    const entryFile = data.entryFile ? this.#rel(data.entryFile) : wrapper ? file : this.#entryOf(file, isSuite, fullName(parents, rawName), passed);
     const key = JSON.stringify([isSuite ? 's' : 't', entryFile, file, ...parents, name]);
     const occurrence = (this.#occurrences.get(key) ?? 0) + 1;
     this.#occurrences.set(key, occurrence);
@@ -208,6 +229,41 @@ export class EventNormalizer {
       if (Array.isArray(data.tags) && data.tags.length > 0) rec.tags = [...data.tags].sort();
     }
     return rec;
+  }
+
+  /**
+   * The test file whose process ran a record, for events without entryFile (Node 20 and 22). A record
+   * declared in a test file belongs to it. One declared elsewhere (a shared helper module) belongs to
+   * the first test file, from the current block on, whose child journal has a matching ended test not
+   * yet attributed (a test's journal record is written before node reports it). Suites have no journal
+   * records: they belong to the current block once a test has placed it.
+   */
+  #entryOf(file: string, isSuite: boolean, full: string, passed: boolean): string {
+    const files = this.#testFiles;
+    const own = files.indexOf(file);
+    if (own >= 0) {
+      if (own > this.#block) this.#block = own;
+      this.#blockKnown = true;
+      return file;
+    }
+    const lookup = this.#opts.journalEnded;
+    if (isSuite || !lookup || files.length === 0) return this.#blockKnown ? files[this.#block]! : file;
+    // First with the same outcome; then any (a later hook can change a test's outcome after our afterEach).
+    for (const outcome of [passed ? 'passed' : 'failed', 'any'] as const) {
+      for (let i = this.#block; i < files.length; i++) {
+        const entry = files[i]!;
+        const ended = lookup(entry, full);
+        const attributed = (o: string): number => this.#attributed.get(JSON.stringify([entry, full, o])) ?? 0;
+        const free = outcome === 'any' ? ended.passed + ended.failed - attributed('passed') - attributed('failed') : ended[outcome] - attributed(outcome);
+        if (free <= 0) continue;
+        const k = JSON.stringify([entry, full, passed ? 'passed' : 'failed']);
+        this.#attributed.set(k, (this.#attributed.get(k) ?? 0) + 1);
+        this.#block = i;
+        this.#blockKnown = true;
+        return entry;
+      }
+    }
+    return file;
   }
 
   #complete(data: EventData): void {

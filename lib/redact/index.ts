@@ -9,6 +9,9 @@ export { sanitizeArgv } from './argv.js';
 export { compilePattern } from './patterns.js';
 export { marker } from './marker.js';
 
+/** Fixed-point passes at most; in practice two (one that redacts, one that confirms). */
+const MAX_PASSES = 4;
+
 export interface RedactorOptions {
   /** Exact secret values (and their base64/URL/JSON encodings) to mask as [REDACTED:env]. */
   secretValues?: string[];
@@ -18,24 +21,39 @@ export interface RedactorOptions {
   disabled?: boolean;
 }
 
-/** Rule order: exact values, user patterns, then the built-ins (structural, tokens, generic). */
+/**
+ * Rule order: exact values first (a built-in rule stopping at a space would leave the rest of a
+ * multi-word secret visible), then the built-ins (structural, tokens, generic), then user patterns
+ * last (one matching inside a token would break it, so the token rule would miss the remainder).
+ */
 export function createRedactor(opts: RedactorOptions = {}): Redactor {
   if (opts.disabled) return (text) => text;
   const rules: Rule[] = [];
   const values = (opts.secretValues ?? []).filter((v) => v !== '');
   if (values.length) rules.push(valuesRule(values));
-  for (const p of opts.patterns ?? []) rules.push(patternRule(p));
   rules.push(...BUILTIN_RULES);
-  return (text) => {
-    if (text === '') return text;
+  for (const p of opts.patterns ?? []) rules.push(patternRule(p));
+  const once = (text: string): string => {
     const lower = text.toLowerCase();
     let out = text;
     for (const rule of rules) {
-      // Prefilters look at the input, not at markers inserted by earlier rules.
+      // Prefilters look at this pass's input, not at markers inserted by earlier rules.
       if (rule.keywords && !rule.keywords.some((k) => lower.includes(k))) continue;
       if (rule.exactKeywords && !rule.exactKeywords.some((k) => text.includes(k))) continue;
       out = rule.apply(out);
     }
     return out;
+  };
+  // A marker changes its neighbourhood (a new word boundary, a value cut short), which can expose a
+  // secret another rule missed, so passes repeat until nothing changes: redact(redact(x)) === redact(x).
+  // Text without secrets costs one pass.
+  return (text) => {
+    let cur = text;
+    for (let pass = 0; pass < MAX_PASSES && cur !== ''; pass++) {
+      const next = once(cur);
+      if (next === cur) break;
+      cur = next;
+    }
+    return cur;
   };
 }

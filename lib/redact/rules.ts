@@ -1,7 +1,8 @@
-// Built-in redaction rules, in the order they run (after exact env values and user patterns).
-// Every quantifier is bounded and every rule has a keyword prefilter; rules whose body could be
-// re-entered from many start positions anchor their start so scans never overlap (no ReDoS).
-import { marker } from './marker.js';
+// Built-in redaction rules, in the order they run (after exact env values, before user patterns).
+// Quantifiers are bounded (or, in the PEM body, consume at least two characters per repetition),
+// every rule has a keyword prefilter, and rules whose body could be re-entered from many start
+// positions anchor their start so scans never overlap: no ReDoS (test/redact.test.ts times them).
+import { marker, MARKER_SOURCE } from './marker.js';
 
 export interface Rule {
   id: string;
@@ -66,8 +67,9 @@ const NOT_REDACTED = '(?!\\[REDACTED:)';
 
 /** PEM private key blocks, whole; a block cut off before its END line loses its base64 body too. */
 function privateKeyRule(): Rule {
-  const begin = /-----BEGIN[ A-Z0-9_-]{0,100}PRIVATE KEY(?: BLOCK)?-----/g;
-  const end = /-----END[ A-Z0-9_-]{0,100}PRIVATE KEY(?: BLOCK)?-----/g;
+  // Lazy labels: a greedy one would run on through "-----END RSA PRIVATE KEY----------BEGIN RSA PRIVATE KEY-----".
+  const begin = /-----BEGIN[ A-Z0-9_-]{0,100}?PRIVATE KEY(?: BLOCK)?-----/g;
+  const end = /-----END[ A-Z0-9_-]{0,100}?PRIVATE KEY(?: BLOCK)?-----/g;
   const nl = '(?:\\r?\\n|\\\\r?\\\\n)[ \\t]{0,8}';
   const body = new RegExp(`(?:${nl}[A-Za-z-]{1,40}:[^\\r\\n]{0,200}|${nl}[A-Za-z0-9+/=]{1,256}|[ \\t]{1,8}[A-Za-z0-9+/=]{16,256})*`, 'y');
   return {
@@ -143,7 +145,7 @@ export const BUILTIN_RULES: readonly Rule[] = [
     ),
     secret: [2],
   }),
-  regexRule({ id: 'bearer-token', keywords: ['bearer'], re: new RegExp(`\\bbearer[ \\t]{1,5}${NOT_REDACTED}([A-Za-z0-9\\-._~+/]{16,4096}=*)`, 'gi'), secret: [1] }),
+  regexRule({ id: 'bearer-token', keywords: ['bearer'], re: new RegExp(`\\bbearer[ \\t]{1,5}${NOT_REDACTED}([A-Za-z0-9\\-._~+/]{16,4096}={0,2})`, 'gi'), secret: [1] }),
   regexRule({ id: 'basic-auth', keywords: ['basic'], re: /\bbasic[ \t]{1,5}([A-Za-z0-9+/]{8,4096}={0,2})/gi, secret: [1], check: basicCredentials }),
   regexRule({
     id: 'cookie',
@@ -153,7 +155,13 @@ export const BUILTIN_RULES: readonly Rule[] = [
     check: (s) => looksLikeValue(s.trim()),
   }),
   // scheme://user:password@host -> scheme://[REDACTED:url-credentials]@host (the password may hold '@').
-  regexRule({ id: 'url-credentials', keywords: ['://'], re: new RegExp(`://${NOT_REDACTED}([^/\\s:@]{0,256}:[^/\\s]{0,1024}(?=@))`, 'g'), secret: [1] }),
+  // The user is a whole marker (an env secret) or holds no '[': the colon inside a marker is no separator.
+  regexRule({
+    id: 'url-credentials',
+    keywords: ['://'],
+    re: new RegExp(`://((?:${MARKER_SOURCE}|[^/\\s:@[]{0,256}):[^/\\s]{0,1024}(?=@))`, 'g'),
+    secret: [1],
+  }),
   regexRule({
     id: 'url-query-secret',
     keywords: ['='],
@@ -167,10 +175,10 @@ export const BUILTIN_RULES: readonly Rule[] = [
   regexRule({ id: 'github-token', keywords: ['ghp_', 'gho_', 'ghu_', 'ghs_', 'ghr_', 'github_pat_'], re: /(?:gh[pousr]_[A-Za-z0-9_]{36,255}|github_pat_[A-Za-z0-9_]{22,255})/g }),
   regexRule({ id: 'gitlab-token', keywords: ['glpat-'], re: /glpat-[A-Za-z0-9_-]{20,255}/g }),
   regexRule({ id: 'openai-key', keywords: ['sk-'], re: /\bsk-[A-Za-z0-9_-]{32,300}/g, check: (s) => mixedCase(s) && (s.startsWith('sk-ant-') ? 'anthropic-key' : true) }),
-  regexRule({ id: 'slack-token', keywords: ['xox'], re: /\bxox[abposre]-[A-Za-z0-9-]{10,250}/g }),
+  regexRule({ id: 'slack-token', keywords: ['xox'], re: /xox[abposre]-[A-Za-z0-9-]{10,250}/g }),
   regexRule({ id: 'slack-webhook', keywords: ['hooks.slack.com'], re: /hooks\.slack\.com\/(?:services|workflows|triggers)\/([A-Za-z0-9+/_-]{10,250})/g, secret: [1] }),
-  regexRule({ id: 'google-api-key', keywords: ['aiza'], re: /\bAIza[0-9A-Za-z_-]{35}/g }),
-  regexRule({ id: 'npm-token', keywords: ['npm_'], re: /\bnpm_[A-Za-z0-9]{36}/g }),
+  regexRule({ id: 'google-api-key', keywords: ['aiza'], re: /AIza[0-9A-Za-z_-]{35}/g }),
+  regexRule({ id: 'npm-token', keywords: ['npm_'], re: /npm_[A-Za-z0-9]{36}/g }),
   regexRule({ id: 'stripe-key', keywords: ['k_live_', 'k_test_', 'k_prod_'], re: /\b[sr]k_(?:live|test|prod)_[A-Za-z0-9]{10,255}/g }),
   regexRule({
     id: 'jwt',

@@ -2,7 +2,8 @@
 // short by a crash, shards later) folds the same way. Pure: no IO, no clock.
 import { warning } from '../warnings.js';
 import { SCHEMA_VERSION } from '../types.js';
-import type { Counts, FileLine, FileStatus, Line, Report, RunEndLine, RunStartLine, RunStatus, SuiteLine, TestLine, Warning } from '../types.js';
+import { lineRatio, ratio } from '../coverage/summary.js';
+import type { Counts, CoverageLine, CoverageSummary, FileLine, FileStatus, Line, Report, RunEndLine, RunStartLine, RunStatus, SuiteLine, TestLine, Warning } from '../types.js';
 
 export function emptyCounts(): Counts {
   return { tests: 0, suites: 0, passed: 0, failed: 0, cancelled: 0, skipped: 0, todo: 0, incomplete: 0 };
@@ -59,7 +60,8 @@ function fileStatus(counts: Counts, own: FileLine | undefined): FileStatus {
 
 function runStatus(end: RunEndLine | undefined, tests: TestLine[], suites: SuiteLine[], files: FileLine[]): RunStatus {
   if (end?.status === 'aborted') return 'aborted';
-  if (!end || files.some((f) => f.status === 'incomplete') || tests.some((t) => t.status === 'incomplete')) return 'incomplete';
+  // Never better than the recorded end: lines lost from a stream must not turn an incomplete run into a failed or passed one.
+  if (!end || end.status === 'incomplete' || files.some((f) => f.status === 'incomplete') || tests.some((t) => t.status === 'incomplete')) return 'incomplete';
   const failed =
     end.status === 'failed' ||
     files.some((f) => f.status === 'failed') ||
@@ -89,6 +91,7 @@ export function fold(lines: Iterable<Line>, readWarnings: Warning[] = []): Repor
   let end: RunEndLine | undefined;
   const records = new Map<string, TestLine | SuiteLine>();
   const fileLines = new Map<string, FileLine>();
+  const coverage = new Map<string, CoverageLine>();
   const warnings: Warning[] = [...readWarnings];
   for (const line of lines) {
     switch (line.type) {
@@ -100,6 +103,9 @@ export function fold(lines: Iterable<Line>, readWarnings: Warning[] = []): Repor
         break;
       case 'file':
         if (!fileLines.has(line.file)) fileLines.set(line.file, line);
+        break;
+      case 'coverage':
+        if (!coverage.has(line.file)) coverage.set(line.file, line);
         break;
       case 'warning': {
         const { type: _type, ...w } = line;
@@ -166,6 +172,10 @@ export function fold(lines: Iterable<Line>, readWarnings: Warning[] = []): Repor
     tests,
     warnings: dedupeWarnings(warnings).sort(compareWarnings),
   };
+  if (s.coverage_mode) report.run.coverage_mode = s.coverage_mode;
+  if (coverage.size > 0 || s.coverage_mode === 'test' || s.coverage_mode === 'file') {
+    report.coverage = coverageSummary([...coverage.values()].sort((a, b) => byText(a.file, b.file)), s.coverage_mode === 'file' ? 'file' : 'test');
+  }
   if (end) {
     report.run.ended_at = end.ended_at;
     report.run.duration_ms = end.duration_ms;
@@ -173,6 +183,13 @@ export function fold(lines: Iterable<Line>, readWarnings: Warning[] = []): Repor
     if (end.node_counts) report.node_counts = end.node_counts;
   }
   return report;
+}
+
+export function coverageSummary(lines: CoverageLine[], mode: 'test' | 'file'): CoverageSummary {
+  const files = lines.map((c) => ({ file: c.file, lines: lineRatio(c), functions: ratio(c.functions.covered, c.functions.total), branches: ratio(c.branches.covered, c.branches.total) }));
+  const sum = (pick: (f: (typeof files)[number]) => { covered: number; total: number }) =>
+    ratio(files.reduce((n, f) => n + pick(f).covered, 0), files.reduce((n, f) => n + pick(f).total, 0));
+  return { mode, files, totals: { lines: sum((f) => f.lines), functions: sum((f) => f.functions), branches: sum((f) => f.branches) } };
 }
 
 function dedupeWarnings(list: Warning[]): Warning[] {
@@ -185,11 +202,17 @@ function dedupeWarnings(list: Warning[]): Warning[] {
   });
 }
 
-/** Lines in canonical order for results.ndjson: run_start, files, records, warnings, run_end. */
-export function sortedLines(report: Report, start: RunStartLine | undefined, end: RunEndLine | undefined): Line[] {
+/** Lines in canonical order for results.ndjson: run_start, files, coverage, records, warnings, run_end. */
+export function sortedLines(report: Report, start: RunStartLine | undefined, end: RunEndLine | undefined, coverage: CoverageLine[] = []): Line[] {
   const out: Line[] = [];
   if (start) out.push(start);
   out.push(...report.files);
+  const seen = new Set<string>();
+  for (const c of [...coverage].sort((a, b) => byText(a.file, b.file))) {
+    if (seen.has(c.file)) continue;
+    seen.add(c.file);
+    out.push(c);
+  }
   const records = [...report.suites, ...report.tests].sort(compareRecords);
   out.push(...records);
   for (const w of report.warnings) out.push({ type: 'warning', ...w });

@@ -42,7 +42,26 @@ export function parseNdjson(text: string, source: string): ReadResult {
       warnings.push(warning('LLMR_NDJSON_BAD_LINE', `${source}:${lineNo}: not a valid llm-report line: ${detail}`, { file: source, line: lineNo }));
       continue;
     }
+    const beyond = beyondSchema(value as Line);
+    if (beyond) {
+      badLines.push(lineNo);
+      warnings.push(warning('LLMR_NDJSON_BAD_LINE', `${source}:${lineNo}: not a valid llm-report line: ${beyond}`, { file: source, line: lineNo }));
+      continue;
+    }
     lines.push(value as Line);
   }
   return { lines, warnings, badLines };
+}
+
+/** What the schema cannot say: coverage counts within their totals (a damaged line would fold to more than 100 %). */
+function beyondSchema(line: Line): string | undefined {
+  if (line.type !== 'coverage') return undefined;
+  let covered = 0;
+  for (const [start, end] of line.lines.covered) {
+    if (end < start) return `/lines/covered range [${start}, ${end}] ends before it starts`;
+    covered += end - start + 1;
+  }
+  if (covered > line.lines.total) return `/lines ${covered} covered of ${line.lines.total}`;
+  for (const k of ['functions', 'branches'] as const) if (line[k].covered > line[k].total) return `/${k} ${line[k].covered} covered of ${line[k].total}`;
+  return undefined;
 }

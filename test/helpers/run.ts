@@ -28,13 +28,23 @@ export interface Copy {
   dir: string;
 }
 
-/** A fresh copy of a fixture in a temp dir; `install` links our package into its node_modules. */
-export function copyFixture(name: string, opts: { install?: boolean; bundle?: boolean } = {}): string {
+/**
+ * A fresh copy of a fixture in a temp dir; by default our package is linked into its node_modules.
+ * `copyInstall` copies it there instead, as npm would: then our files really live under node_modules
+ * (what coverage tools exclude), with this repo's node_modules for our dependencies.
+ */
+export function copyFixture(name: string, opts: { install?: boolean; bundle?: boolean; copyInstall?: boolean } = {}): string {
   const dir = mkdtempSync(path.join(os.tmpdir(), `llmr-${name}-`));
   cpSync(path.join(FIXTURES, name), dir, { recursive: true });
-  if (opts.install !== false && !opts.bundle) {
-    mkdirSync(path.join(dir, 'node_modules', '@org'), { recursive: true });
-    symlinkSync(REPO, path.join(dir, 'node_modules', '@org', 'llm-report'), 'dir');
+  const pkg = path.join(dir, 'node_modules', '@org', 'llm-report');
+  if (opts.copyInstall) {
+    mkdirSync(pkg, { recursive: true });
+    cpSync(path.join(REPO, 'dist'), path.join(pkg, 'dist'), { recursive: true });
+    copyFileSync(path.join(REPO, 'package.json'), path.join(pkg, 'package.json'));
+    symlinkSync(path.join(REPO, 'node_modules'), path.join(pkg, 'node_modules'), 'dir');
+  } else if (opts.install !== false && !opts.bundle) {
+    mkdirSync(path.dirname(pkg), { recursive: true });
+    symlinkSync(REPO, pkg, 'dir');
   }
   if (opts.bundle) copyFileSync(BUNDLE, path.join(dir, 'llm-report.mjs'));
   return dir;

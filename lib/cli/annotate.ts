@@ -1,0 +1,258 @@
+// `llm-report annotate <run-dir>`: LLM annotations over a saved run. Reads only the run (report.json,
+// results.ndjson) and the test sources under --root; writes the annotations back into report.json,
+// results.ndjson and report.html. The run's status is never touched: annotations are advisory.
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { loadConfig, ConfigError } from '../config/index.js';
+import { apiKeyFrom } from '../config/llm.js';
+import { createRedactor } from '../redact/index.js';
+import { validateReport } from '../generated/validators.js';
+import { reportJson, writeAtomic } from '../output/write.js';
+import { renderHtml } from '../render/html/index.js';
+import { warning } from '../warnings.js';
+import { annotate, type AnnotateOutput } from '../llm/annotate.js';
+import { applyToNdjson, applyToReport } from '../llm/apply.js';
+import { AnnotationCache } from '../llm/cache.js';
+import { createOpenAIProvider } from '../llm/openai.js';
+import { hostOf, resolveSettings, type Overrides } from '../llm/settings.js';
+import type { Report } from '../types.js';
+import type { CommandIO } from './io.js';
+
+export const ANNOTATE_HELP = `Usage: llm-report annotate <run-dir> [options]
+
+Adds LLM annotations (what each test verifies, why it is needed and, for failures, the likely
+cause) to a saved run: <run-dir>/report.json, results.ndjson and report.html. Advisory only: the
+run's status and counts never change. Provider "none" (the default) sends nothing and does nothing.
+A sealed run (SHA256SUMS) must be re-sealed afterwards: llm-report seal <run-dir>.
+
+Before the first request a warning (LLMR_LLM_SENDING) says which host gets what. Test code is found
+by each test's file/line/column, redacted, bounded by llm.context.max_bytes / max_files and filtered
+by llm.context.include / exclude. Answers are cached (llm.cache.dir): unchanged tests cost nothing.
+
+Options (each overrides the configuration file and LLM_REPORT_* variables):
+  --provider none|openai     llm.provider
+  --base-url URL             llm.base_url: any OpenAI-compatible endpoint (OpenAI, Azure OpenAI v1,
+                             Ollama http://localhost:11434/v1, vLLM, LiteLLM, llama.cpp server)
+  --model NAME               llm.model
+  --mode MODE                llm.context.mode: minimal | balanced | complete
+  --concurrency N            llm.concurrency
+  --rpm N                    llm.rpm (0: no limit)
+  --timeout-ms N             llm.timeout_ms
+  --retries N                llm.retries
+  --max-tests N              llm.max_tests
+  --token-budget N           llm.token_budget (0: none)
+  --cache-dir DIR            llm.cache.dir
+  --no-cache                 neither read nor write the cache
+  --root DIR                 where the test sources are (default: the working directory)
+  --auto                     as started by llm.auto_annotate (the reporter re-seals afterwards)
+  --help                     show this help
+
+The API key is read from the environment variable named by llm.api_key_env (default OPENAI_API_KEY),
+never from a flag or a file.
+
+Exit status: 0 when the run was annotated (tests left without an annotation are listed as coded
+warnings and annotation_error); 2 on usage errors, bad configuration or an unreadable run.`;
+
+const INT_FLAGS: Record<string, keyof Overrides> = {
+  '--concurrency': 'concurrency',
+  '--rpm': 'rpm',
+  '--timeout-ms': 'timeout_ms',
+  '--retries': 'retries',
+  '--max-tests': 'max_tests',
+  '--token-budget': 'token_budget',
+};
+
+interface Parsed {
+  dir?: string;
+  root?: string;
+  overrides: Overrides;
+  error?: string;
+  help?: boolean;
+  /** Started by the reporter (llm.auto_annotate), which seals the directory afterwards. */
+  auto?: boolean;
+}
+
+function parseArgs(args: string[]): Parsed {
+  const out: Parsed = { overrides: {} };
+  const o = out.overrides as Record<string, unknown>;
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    const eq = a.indexOf('=');
+    const flag = a.startsWith('--') && eq !== -1 ? a.slice(0, eq) : a;
+    const value = (): string | undefined => (a.startsWith('--') && eq !== -1 ? a.slice(eq + 1) : args[++i]);
+    if (flag === '--help' || flag === '-h') return { ...out, help: true };
+    if (/^--(api-key|key|token)$/.test(flag)) return { ...out, error: `${flag} is not accepted: the key comes only from the environment variable named by llm.api_key_env` };
+    if (flag === '--no-cache') o.cache_enabled = false;
+    else if (flag === '--auto') out.auto = true;
+    else if (flag === '--provider') {
+      const v = value();
+      if (v !== 'none' && v !== 'openai') return { ...out, error: `--provider must be none or openai, got ${JSON.stringify(v ?? '')}` };
+      o.provider = v;
+    } else if (flag === '--base-url') {
+      const v = value() ?? '';
+      if (!/^https?:\/\//.test(v)) return { ...out, error: `--base-url must start with http:// or https://` };
+      o.base_url = v;
+    } else if (flag === '--model') {
+      const v = value();
+      if (!v) return { ...out, error: '--model needs a name' };
+      o.model = v;
+    } else if (flag === '--mode') {
+      const v = value();
+      if (v !== 'minimal' && v !== 'balanced' && v !== 'complete') return { ...out, error: `--mode must be minimal, balanced or complete, got ${JSON.stringify(v ?? '')}` };
+      o.context_mode = v;
+    } else if (flag === '--cache-dir') {
+      const v = value();
+      if (!v) return { ...out, error: '--cache-dir needs a directory' };
+      o.cache_dir = v;
+    } else if (flag === '--root') {
+      const v = value();
+      if (!v) return { ...out, error: '--root needs a directory' };
+      out.root = v;
+    } else if (INT_FLAGS[flag]) {
+      const v = value() ?? '';
+      if (!/^\d+$/.test(v)) return { ...out, error: `${flag} needs a whole number, got ${JSON.stringify(v)}` };
+      o[INT_FLAGS[flag]] = Number(v);
+    } else if (a.startsWith('-')) return { ...out, error: `unknown option ${a}` };
+    else if (out.dir === undefined) out.dir = a;
+    else return { ...out, error: `one run directory only (got ${out.dir} and ${a})` };
+  }
+  return out;
+}
+
+/** Bounds the options must keep whatever their source (the schema checks the config file the same way). */
+function checkBounds(o: Overrides): string | undefined {
+  if (o.concurrency !== undefined && (o.concurrency < 1 || o.concurrency > 64)) return '--concurrency must be 1..64';
+  if (o.timeout_ms !== undefined && o.timeout_ms < 100) return '--timeout-ms must be at least 100';
+  if (o.retries !== undefined && o.retries > 10) return '--retries must be 0..10';
+  if (o.max_tests !== undefined && o.max_tests < 1) return '--max-tests must be at least 1';
+  return undefined;
+}
+
+/** A reader for repo-relative files under root; nothing outside root is ever read. */
+function sourceReader(root: string): (file: string) => string | undefined {
+  const memo = new Map<string, string | undefined>();
+  return (file) => {
+    if (memo.has(file)) return memo.get(file);
+    let text: string | undefined;
+    const abs = path.resolve(root, file);
+    const rel = path.relative(root, abs);
+    if (!path.isAbsolute(file) && rel !== '' && !rel.startsWith('..') && !path.isAbsolute(rel)) {
+      try {
+        text = readFileSync(abs, 'utf8');
+      } catch {
+        text = undefined;
+      }
+    }
+    memo.set(file, text);
+    return text;
+  };
+}
+
+function summary(out: AnnotateOutput): string {
+  const t = out.totals;
+  const parts = [`${t.annotated}/${t.eligible} tests annotated`, `${t.cache_hits} from cache`, `${t.requests} request(s)`, `${t.tokens.total} tokens${t.tokens.estimated ? ' (partly estimated)' : ''}`];
+  if (t.cost_estimate) parts.push(`est. ${t.cost_estimate.amount} ${t.cost_estimate.currency}`);
+  const errors = Object.entries(t.errors_by_code).map(([c, n]) => `${c} x${n}`);
+  return parts.join(', ') + (errors.length ? `; not annotated: ${errors.join(', ')}` : '');
+}
+
+export async function annotateCommand(args: string[], io: CommandIO): Promise<number> {
+  const parsed = parseArgs(args);
+  if (parsed.help) {
+    io.stdout(ANNOTATE_HELP + '\n');
+    return 0;
+  }
+  const usage = (msg: string): number => {
+    io.stderr(`llm-report annotate: ${msg}\n\n${ANNOTATE_HELP}\n`);
+    return 2;
+  };
+  if (parsed.error) return usage(parsed.error);
+  if (!parsed.dir) return usage('no run directory (the output_dir of a run, e.g. llm-report)');
+  const bad = checkBounds(parsed.overrides);
+  if (bad) return usage(bad);
+
+  let loaded;
+  try {
+    loaded = loadConfig({ cwd: io.cwd });
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      io.stderr(`llm-report annotate: ${err.message}\n`);
+      return 2;
+    }
+    throw err;
+  }
+  const { config } = loaded;
+  const settings = resolveSettings(config.llm, parsed.overrides);
+  if (settings.provider === 'none') {
+    io.stdout('llm-report annotate: provider is "none": nothing is sent and nothing changes (set llm.provider or --provider openai)\n');
+    return 0;
+  }
+  if (!settings.model) return usage('provider "openai" needs a model (--model NAME or llm.model)');
+  if (config.redact.disabled) {
+    io.stderr('llm-report annotate: redact.disabled is set: refusing to send unredacted code to an LLM\n');
+    return 2;
+  }
+
+  const dir = path.resolve(io.cwd, parsed.dir);
+  const reportPath = path.join(dir, 'report.json');
+  let report: Report;
+  try {
+    const value: unknown = JSON.parse(readFileSync(reportPath, 'utf8'));
+    if (!validateReport(value)) {
+      const e = validateReport.errors?.[0];
+      io.stderr(`llm-report annotate: ${path.join(parsed.dir, 'report.json')}: not a valid report: ${e ? `${e.instancePath || '/'} ${e.message ?? e.keyword}` : 'invalid'}\n`);
+      return 2;
+    }
+    report = value as Report;
+  } catch (err) {
+    io.stderr(`llm-report annotate: cannot read ${path.join(parsed.dir, 'report.json')}: ${(err as Error).message}\n`);
+    return 2;
+  }
+  const resultsPath = path.join(dir, 'results.ndjson');
+  const results = existsSync(resultsPath) ? readFileSync(resultsPath, 'utf8') : undefined;
+
+  const key = apiKeyFrom(settings.api_key_env);
+  const redact = createRedactor({ secretValues: loaded.secret_values, patterns: config.redact.patterns });
+  const host = hostOf(settings.base_url);
+  const out = await annotate({
+    tests: report.tests,
+    settings,
+    host,
+    provider: () => createOpenAIProvider({ baseUrl: settings.base_url, apiKey: key.value, timeoutMs: settings.timeout_ms }),
+    cache: settings.cache.enabled ? new AnnotationCache(path.resolve(io.cwd, settings.cache.dir)) : undefined,
+    read: sourceReader(path.resolve(io.cwd, parsed.root ?? '.')),
+    redact,
+    keyMissing: key.value === undefined ? { name: key.name } : undefined,
+    beforeFirstRequest: (w) => io.stderr(`llm-report: ${w.code}: ${w.message}\n`),
+  });
+
+  let next = applyToReport(report, out);
+  // Re-render report.html when the run has one; the annotations are in its data like any other field.
+  const htmlPath = path.join(dir, 'report.html');
+  let html: string | undefined;
+  if (existsSync(htmlPath)) {
+    try {
+      html = renderHtml(next);
+    } catch (err) {
+      const w = warning('LLMR_LLM_HTML_NOT_UPDATED', `report.html was not re-rendered: ${(err as Error).message}`);
+      out.warnings.push(w);
+      next = applyToReport(report, out);
+    }
+  }
+  try {
+    if (results !== undefined) writeAtomic(resultsPath, applyToNdjson(results, out));
+    writeAtomic(reportPath, reportJson(next));
+    if (html !== undefined) writeAtomic(htmlPath, html);
+  } catch (err) {
+    io.stderr(`llm-report annotate: cannot write to ${parsed.dir}: ${(err as Error).message}\n`);
+    return 2;
+  }
+  for (const w of out.warnings) if (w.code !== 'LLMR_LLM_SENDING') io.stderr(`llm-report: ${w.code}: ${w.message}\n`);
+  io.stdout(`llm-report annotate: ${summary(out)} -> ${path.join(parsed.dir, 'report.json')}\n`);
+  // A sealed run no longer matches its SHA256SUMS: re-sealing is a deliberate act (the reporter does it
+  // itself after llm.auto_annotate).
+  if (!parsed.auto && existsSync(path.join(dir, 'SHA256SUMS'))) {
+    io.stdout(`llm-report annotate: ${parsed.dir} was sealed; its SHA256SUMS and manifest.json no longer match. Re-seal with: llm-report seal ${parsed.dir}\n`);
+  }
+  return 0;
+}

@@ -1,0 +1,160 @@
+// `llm-report render <run-dir|report.json>`: (re-)render report.html, and with --pdf report.pdf, from a
+// saved report.json alone, so any run can be rendered again later or elsewhere.
+import { createHash } from 'node:crypto';
+import { readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { loadConfig } from '../config/index.js';
+import { jsonErrorOffset } from '../config/json-locate.js';
+import { writeAtomic } from '../output/write.js';
+import { renderHtml } from '../render/html/index.js';
+import { PdfError, renderPdf } from '../render/pdf.js';
+import type { Report } from '../types.js';
+import type { CommandIO } from './io.js';
+
+export const RENDER_HELP = `Usage: llm-report render <run-dir|report.json> [--out DIR] [--pdf] [--chromium PATH] [--no-html]
+
+Renders report.html (one self-contained page: no network, Content-Security-Policy, everything
+escaped) from a saved report.json, and with --pdf also report.pdf (A4, every test with its detail,
+run id, page numbers and the report hash on each page).
+
+Options:
+  --out DIR        output directory (default: the directory of the report)
+  --pdf            also print report.pdf; needs the optional playwright-core package and Chromium
+  --chromium PATH  the browser for --pdf (default: option chromium_path, /usr/bin/chromium)
+  --no-html        do not write report.html (with --pdf: the PDF only)
+  --help           show this help
+
+Exit status: 0 when everything asked for was written; 1 when the PDF could not be made
+(LLMR_PDF_UNAVAILABLE / LLMR_PDF_FAILED; report.html is still written); 2 on usage errors or an
+unreadable or invalid report.json.`;
+
+interface Args {
+  input: string;
+  out: string | undefined;
+  pdf: boolean;
+  html: boolean;
+  chromium: string | undefined;
+}
+
+function parseArgs(args: string[]): Args | string {
+  const a: Args = { input: '', out: undefined, pdf: false, html: true, chromium: undefined };
+  const inputs: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    const eq = arg.indexOf('=');
+    const [name, inline] = arg.startsWith('--') && eq > 0 ? [arg.slice(0, eq), arg.slice(eq + 1)] : [arg, undefined];
+    const value = (): string => inline ?? args[++i] ?? '';
+    if (name === '--out') a.out = value();
+    else if (name === '--chromium') a.chromium = value();
+    else if (name === '--pdf') a.pdf = true;
+    else if (name === '--no-html') a.html = false;
+    else if (name.startsWith('-')) return `unknown option ${arg}`;
+    else inputs.push(arg);
+  }
+  if (inputs.length !== 1) return inputs.length ? `one input expected, got ${inputs.length}` : 'no input: give a run directory or a report.json';
+  if (a.out === '') return '--out needs a directory';
+  if (a.chromium === '') return '--chromium needs a path';
+  if (!a.html && !a.pdf) return '--no-html without --pdf leaves nothing to do';
+  a.input = inputs[0]!;
+  return a;
+}
+
+/** The parts of a report the renderer cannot do without; anything else renders when present. */
+export function checkReportShape(data: unknown, label: string): string | undefined {
+  if (data === null || typeof data !== 'object' || Array.isArray(data)) return `${label}: not a report (expected a JSON object)`;
+  const r = data as Record<string, unknown>;
+  for (const key of ['tests', 'suites', 'files', 'warnings']) if (!Array.isArray(r[key])) return `${label}: "${key}" must be an array`;
+  for (const key of ['run', 'summary']) if (r[key] === null || typeof r[key] !== 'object') return `${label}: "${key}" must be an object`;
+  const run = r.run as Record<string, unknown>;
+  if (typeof run.status !== 'string' || typeof run.run_id !== 'string') return `${label}: "run" needs "status" and "run_id"`;
+  const bad = (r.tests as unknown[]).findIndex((t) => t === null || typeof t !== 'object' || typeof (t as { id?: unknown }).id !== 'string' || !Array.isArray((t as { path?: unknown }).path));
+  if (bad >= 0) return `${label}: tests[${bad}] is not a test record (needs "id" and "path")`;
+  return undefined;
+}
+
+/** The JSON.parse message with the line and column of the first syntax error (same on every Node). */
+function jsonErrorAt(text: string, err: Error): string {
+  const pos = jsonErrorOffset(text);
+  if (pos === undefined) return err.message;
+  const before = text.slice(0, pos);
+  return `${err.message.replace(/\n/g, '\\n')} (line ${before.split('\n').length}, column ${pos - before.lastIndexOf('\n')})`;
+}
+
+export async function renderCommand(args: string[], io: CommandIO): Promise<number> {
+  if (args.includes('--help') || args.includes('-h')) {
+    io.stdout(RENDER_HELP + '\n');
+    return 0;
+  }
+  const parsed = parseArgs(args);
+  if (typeof parsed === 'string') {
+    io.stderr(`llm-report render: ${parsed}\n\n${RENDER_HELP}\n`);
+    return 2;
+  }
+  let file = path.resolve(io.cwd, parsed.input);
+  let bytes: Buffer;
+  try {
+    if (statSync(file).isDirectory()) file = path.join(file, 'report.json');
+    bytes = readFileSync(file);
+  } catch (err) {
+    io.stderr(`llm-report render: cannot read ${path.relative(io.cwd, file) || file}: ${(err as Error).message}\n`);
+    return 2;
+  }
+  const label = path.relative(io.cwd, file) || file;
+  const text = bytes.toString('utf8');
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (err) {
+    io.stderr(`llm-report render: ${label} is not valid JSON: ${jsonErrorAt(text, err as Error)}\n`);
+    return 2;
+  }
+  const problem = checkReportShape(data, label);
+  if (problem) {
+    io.stderr(`llm-report render: ${problem}\n`);
+    return 2;
+  }
+  const report = data as Report;
+  // The hash of the exact bytes read: what `sha256sum report.json` prints.
+  const reportSha256 = createHash('sha256').update(bytes).digest('hex');
+  const outDir = parsed.out ? path.resolve(io.cwd, parsed.out) : path.dirname(file);
+  const shown = (p: string): string => path.relative(io.cwd, p) || p;
+
+  if (parsed.html) {
+    const htmlPath = path.join(outDir, 'report.html');
+    try {
+      const html = renderHtml(report, { reportSha256 });
+      writeAtomic(htmlPath, html);
+      io.stdout(`wrote ${shown(htmlPath)} (${Buffer.byteLength(html)} bytes)\n`);
+    } catch (err) {
+      io.stderr(`llm-report render: cannot write ${shown(htmlPath)}: ${(err as Error).message}\n`);
+      return 2;
+    }
+  }
+  if (!parsed.pdf) return 0;
+
+  let chromium = parsed.chromium;
+  if (!chromium) {
+    try {
+      chromium = loadConfig({ cwd: io.cwd }).config.chromium_path;
+    } catch (err) {
+      io.stderr(`llm-report render: ${(err as Error).message}\n`);
+      return 2;
+    }
+  }
+  const pdfPath = path.join(outDir, 'report.pdf');
+  try {
+    const pdf = await renderPdf(renderHtml(report, { mode: 'print', reportSha256 }), {
+      executablePath: path.resolve(io.cwd, chromium),
+      runId: report.run.run_id,
+      status: report.run.status,
+      reportSha256,
+    });
+    writeAtomic(pdfPath, pdf);
+    io.stdout(`wrote ${shown(pdfPath)} (${pdf.byteLength} bytes)\n`);
+    return 0;
+  } catch (err) {
+    const code = err instanceof PdfError ? err.code : 'LLMR_PDF_FAILED';
+    io.stderr(`llm-report render: ${code}: no PDF: ${(err as Error).message}\n`);
+    return 1;
+  }
+}

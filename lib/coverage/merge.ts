@@ -1,0 +1,38 @@
+// Merging V8 function coverage from several intervals or processes into one profile, as c8 does
+// (@bcoe/v8-coverage normalises the range trees, so counts add up even when V8 compacted ranges
+// differently in each interval), and c8's function and branch counts over that profile.
+import v8Coverage from '@bcoe/v8-coverage';
+import type { V8Function } from './v8-lines.js';
+
+const { mergeProcessCovs } = v8Coverage;
+
+export function mergeFunctions(lists: V8Function[][]): V8Function[] {
+  if (lists.length === 0) return [];
+  if (lists.length === 1) return lists[0]!;
+  const merged = mergeProcessCovs(lists.map((functions) => ({ result: [{ scriptId: '0', url: 'file:///x', functions }] })));
+  return merged.result[0]?.functions ?? [];
+}
+
+/** Functions and branches the way v8-to-istanbul counts them for c8. */
+export function functionBranchCounts(functions: V8Function[]): { functions: [number, number]; branches: [number, number] } {
+  let fnCovered = 0;
+  let fnTotal = 0;
+  let brCovered = 0;
+  let brTotal = 0;
+  for (const fn of functions) {
+    fn.ranges.forEach((r, i) => {
+      if (fn.isBlockCoverage) {
+        brTotal++;
+        if (r.count > 0) brCovered++;
+        if (fn.functionName && i === 0) {
+          fnTotal++;
+          if (r.count > 0) fnCovered++;
+        }
+      } else if (fn.functionName) {
+        fnTotal++;
+        if (r.count > 0) fnCovered++;
+      }
+    });
+  }
+  return { functions: [fnCovered, fnTotal], branches: [brCovered, brTotal] };
+}

@@ -1,0 +1,30 @@
+// Line sets as sorted, merged [start, end] ranges (1-based, inclusive): the form every output uses.
+
+export type LineRange = [number, number];
+
+export function toRanges(lines: Iterable<number>): LineRange[] {
+  const sorted = [...new Set(lines)].sort((a, b) => a - b);
+  const out: LineRange[] = [];
+  for (const n of sorted) {
+    const last = out[out.length - 1];
+    if (last && n === last[1] + 1) last[1] = n;
+    else out.push([n, n]);
+  }
+  return out;
+}
+
+export function fromRanges(ranges: Iterable<LineRange>): number[] {
+  const out: number[] = [];
+  for (const [s, e] of ranges) for (let n = s; n <= e; n++) out.push(n);
+  return out;
+}
+
+export function unionRanges(...sets: Array<Iterable<LineRange>>): LineRange[] {
+  return toRanges(sets.flatMap((s) => fromRanges(s)));
+}
+
+export function countLines(ranges: Iterable<LineRange>): number {
+  let n = 0;
+  for (const [s, e] of ranges) n += e - s + 1;
+  return n;
+}

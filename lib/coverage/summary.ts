@@ -1,0 +1,77 @@
+// Whole-run coverage per file: the union of every interval of every test process (module loading,
+// hooks and tests alike). Line coverage follows c8 exactly: every line of the trimmed source counts,
+// and lines under ignore hints count as covered in files that were loaded.
+import path from 'node:path';
+import type { ChildJournal } from '../events/child-journal.js';
+import { relPath } from '../paths.js';
+import { countLines, toRanges, unionRanges, type LineRange } from './ranges.js';
+import type { CoverageLine } from '../types.js';
+import { functionBranchCounts, mergeFunctions } from './merge.js';
+import type { V8Function } from './v8-lines.js';
+
+interface Acc {
+  covered: LineRange[];
+  total: number;
+  ignored: number[];
+  /** Per process, its merged profile of the file. */
+  profiles: V8Function[][];
+}
+
+export function coverageLines(journals: ChildJournal[], root: string, keep: (relFile: string) => boolean): CoverageLine[] {
+  const files = new Map<string, Acc>();
+  const acc = (abs: string): Acc | undefined => {
+    const rel = relPath(root, abs);
+    if (path.isAbsolute(rel) || !keep(rel)) return undefined;
+    let a = files.get(rel);
+    if (!a) files.set(rel, (a = { covered: [], total: 0, ignored: [], profiles: [] }));
+    return a;
+  };
+  for (const j of journals) {
+    for (const r of j.records) {
+      if (r.k === 'cov') {
+        for (const [abs, ranges] of Object.entries(r.files)) {
+          const a = acc(abs);
+          if (a) a.covered = unionRanges(a.covered, ranges);
+        }
+      } else if (r.k === 'src') {
+        const a = acc(r.file);
+        if (a) {
+          a.total = Math.max(a.total, r.lines);
+          a.ignored = r.ignored;
+        }
+      } else if (r.k === 'covsum') {
+        acc(r.file)?.profiles.push(r.functions);
+      }
+    }
+  }
+  return [...files.entries()]
+    .filter(([, a]) => a.total > 0)
+    .sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0))
+    .map(([file, a]) => {
+      const covered = unionRanges(a.covered, toRanges(a.ignored)).filter(([s]) => s <= a.total).map(([s, e]): LineRange => [s, Math.min(e, a.total)]);
+      // A process killed before its exit record has no profile: its lines count, its functions cannot.
+      const counts = functionBranchCounts(mergeFunctions(a.profiles));
+      return {
+        type: 'coverage',
+        file,
+        lines: { covered, total: a.total },
+        functions: { covered: counts.functions[0], total: counts.functions[1] },
+        branches: { covered: counts.branches[0], total: counts.branches[1] },
+      };
+    });
+}
+
+export interface Ratio {
+  covered: number;
+  total: number;
+  percent: number;
+}
+
+export function ratio(covered: number, total: number): Ratio {
+  // Floored to 2 decimals, as istanbul (and so c8) prints it: 92.857 is 92.85, never rounded up to a pass.
+  return { covered, total, percent: total === 0 ? 100 : Math.floor((covered / total) * 10000) / 100 };
+}
+
+export function lineRatio(c: CoverageLine): Ratio {
+  return ratio(countLines(c.lines.covered), c.lines.total);
+}

@@ -1,0 +1,73 @@
+// The data behind the interactive list. It goes into a <script type="application/json"> block, escaped
+// so no text in it can end that block. Compact because it is most of the page at 50,000 tests: each
+// test is a positional array, entry files and suite paths are interned (indexes into `files`/`paths`),
+// and only detail fields that are present go into its last element.
+import { diffOf } from './view.js';
+import type { RenderReport } from './types.js';
+
+/** Status codes in test rows: the index into this list (templates/report.js has the same list). */
+export const STATUSES = ['failed', 'cancelled', 'incomplete', 'passed', 'skipped', 'todo'] as const;
+
+/** [id, name, path index, entry file index, line, status code, duration ms, detail?] */
+export type ClientTest = [string, string, number, number, number, number, number, Record<string, unknown>?];
+
+const DETAIL_FIELDS = ['skip_reason', 'todo_reason', 'diagnostics', 'recovered', 'requirements', 'annotation', 'annotation_error', 'coverage', 'coverage_inclusive', 'coverage_shared', 'file_level', 'flaky'] as const;
+
+export function clientData(report: RenderReport): Record<string, unknown> {
+  const fileIndex = new Map<string, number>();
+  const files: Array<Record<string, unknown>> = [];
+  const fileOf = (name: string): number => {
+    let i = fileIndex.get(name);
+    if (i === undefined) {
+      fileIndex.set(name, (i = files.length));
+      files.push({ f: name });
+    }
+    return i;
+  };
+  for (const f of report.files) {
+    const entry = files[fileOf(f.file)]!;
+    entry.s = f.status;
+    if (f.output) entry.o = f.output;
+  }
+  const pathIndex = new Map<string, number>();
+  const paths: string[][] = [];
+  const pathOf = (p: string[]): number => {
+    const key = p.join('\u0000');
+    let i = pathIndex.get(key);
+    if (i === undefined) {
+      pathIndex.set(key, (i = paths.length));
+      paths.push(p);
+    }
+    return i;
+  };
+  const tests = report.tests.map((t): ClientTest => {
+    const status = STATUSES.indexOf(t.status as (typeof STATUSES)[number]);
+    const row: ClientTest = [t.id, t.name, pathOf(t.path), fileOf(t.entry_file), t.line, status < 0 ? STATUSES.indexOf('incomplete') : status, Math.round((t.duration_ms ?? 0) * 100) / 100];
+    const x: Record<string, unknown> = {};
+    if (t.file !== t.entry_file) x.file = t.file;
+    if (t.column) x.column = t.column;
+    if (t.attempt) x.attempt = t.attempt;
+    if (t.failure) {
+      const diff = diffOf(t.failure);
+      x.failure = diff ? { ...t.failure, expected: undefined, actual: undefined, diff } : t.failure;
+    }
+    for (const k of DETAIL_FIELDS) {
+      const v = (t as unknown as Record<string, unknown>)[k];
+      if (v !== undefined && v !== null && v !== false) x[k] = v;
+    }
+    if (Object.keys(x).length) row.push(x);
+    return row;
+  });
+  const suites = report.suites.map((s) => [s.name, pathOf(s.path), fileOf(s.entry_file), s.status, s.failure ? 1 : 0]);
+  return { files, paths, tests, suites, sources: report.sources && typeof report.sources === 'object' ? report.sources : {} };
+}
+
+/** JSON safe inside <script type="application/json">: no `<` (so no `</script>` or `<!--`), no U+2028/9. */
+export function scriptJson(value: unknown): string {
+  return JSON.stringify(value)
+    .replace(/</g, '\\u003c')
+    .replace(/>/g, '\\u003e')
+    .replace(/&/g, '\\u0026')
+    .replace(/\u2028/g, '\\u2028')
+    .replace(/\u2029/g, '\\u2029');
+}

@@ -1,0 +1,182 @@
+// In-child coverage intervals through an in-process inspector session (cheaper than NODE_V8_COVERAGE
+// files: no file-name collisions, no node internals, no source-map-cache re-serialised per take).
+// Each take returns the counts since the previous take and resets them.
+import { Session } from 'node:inspector';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { SourceMapPayload } from 'node:module';
+import { sourceLines, type SourceLines } from '../lib/coverage/source-lines.js';
+import { coveredLines, type V8Function } from '../lib/coverage/v8-lines.js';
+import { toRanges, type LineRange } from '../lib/coverage/ranges.js';
+import { mergeFunctions } from '../lib/coverage/merge.js';
+import { lineMap, readMapUrl, sourceMappingUrl, type LineMap } from '../lib/coverage/source-map.js';
+
+interface ScriptCoverage {
+  scriptId: string;
+  url: string;
+  functions: V8Function[];
+}
+
+/** What one executed script is, once: its lines, and where they map when it was compiled. */
+interface Script {
+  lines: SourceLines;
+  map?: LineMap;
+  /** The file its function and branch counts belong to (the original when the map has one source). */
+  owner: string;
+}
+
+export interface ScriptTotals {
+  /** This process's intervals merged so far, and those not merged yet (merged in batches). */
+  merged: V8Function[];
+  pending: V8Function[][];
+}
+
+export interface SourceInfo {
+  file: string;
+  lines: number;
+  ignored: number[];
+}
+
+const MERGE_BATCH = 64;
+const TS_URL = /\.(?:[cm]?ts|tsx)$/;
+
+export class CoverageCollector {
+  readonly #session = new Session();
+  readonly #root: string;
+  readonly #skip: (file: string) => boolean;
+  readonly #scripts = new Map<string, Script | null>();
+  readonly #announced = new Set<string>();
+  #debugger = false;
+  readonly totals = new Map<string, ScriptTotals>();
+  /** Called once per source file first seen, with its line total (what c8 counts). */
+  onNewSource: ((info: SourceInfo) => void) | undefined;
+
+  constructor(root: string, skip: (file: string) => boolean) {
+    this.#root = root;
+    this.#skip = skip;
+    this.#session.connect();
+    this.#post('Profiler.enable');
+    this.#post('Profiler.startPreciseCoverage', { callCount: true, detailed: true });
+  }
+
+  // The main-thread session answers synchronously, which is what lets hooks take intervals inline.
+  #post(method: string, params?: object): unknown {
+    let result: unknown;
+    let error: Error | null = null;
+    this.#session.post(method, params ?? {}, (err, res) => {
+      error = err;
+      result = res;
+    });
+    if (error) throw error;
+    return result;
+  }
+
+  /** `code`: for an original source, the lines generated code maps to; the rest (types, comments) is no code. */
+  #announce(file: string, text: string | undefined, code?: Set<number>): void {
+    if (this.#announced.has(file)) return;
+    this.#announced.add(file);
+    let source = text;
+    if (source === undefined) {
+      try {
+        source = readFileSync(file, 'utf8');
+      } catch {
+        return;
+      }
+    }
+    const lines = sourceLines(source);
+    const ignored = new Set(lines.ignored);
+    // Lines no generated code maps to (interfaces, type aliases, comments) are never zeroed by c8 either.
+    if (code) for (let n = 1; n <= lines.starts.length; n++) if (!code.has(n)) ignored.add(n);
+    this.onNewSource?.({ file, lines: lines.starts.length, ignored: [...ignored].sort((a, b) => a - b) });
+  }
+
+  /** The text V8 runs for a TypeScript URL: a loader (tsx, ts-node) may have compiled it in memory. */
+  #v8Source(scriptId: string): string | undefined {
+    try {
+      if (!this.#debugger) {
+        this.#post('Debugger.enable');
+        this.#debugger = true;
+      }
+      return (this.#post('Debugger.getScriptSource', { scriptId }) as { scriptSource: string }).scriptSource;
+    } catch {
+      return undefined;
+    }
+  }
+
+  #script(file: string, scriptId: string): Script | null {
+    let script = this.#scripts.get(file);
+    if (script !== undefined) return script;
+    script = null;
+    try {
+      const disk = readFileSync(file, 'utf8');
+      // Node's own type stripping keeps every offset; a loader's compiled text differs from the file.
+      const text = TS_URL.test(file) ? (this.#v8Source(scriptId) ?? disk) : disk;
+      const url = sourceMappingUrl(text);
+      let map: LineMap | undefined;
+      if (url) {
+        const where = readMapUrl(url, file);
+        const payload = where.payload ?? (where.file ? (JSON.parse(readFileSync(where.file, 'utf8')) as SourceMapPayload) : undefined);
+        if (payload) map = lineMap(text, payload, where.file ? path.dirname(where.file) : path.dirname(file));
+      }
+      const sources = map ? [...map.sources.keys()] : [];
+      script = { lines: sourceLines(text), map, owner: sources.length === 1 ? sources[0]! : file };
+      if (map) {
+        const code = new Map<string, Set<number>>();
+        for (const t of map.lines) if (t) (code.get(t.file) ?? code.set(t.file, new Set()).get(t.file)!).add(t.line);
+        for (const [src, content] of map.sources) this.#announce(src, content, code.get(src) ?? new Set());
+      } else this.#announce(file, disk); // Type stripping keeps offsets but may append a sourceURL line.
+    } catch {
+      // Not on disk (generated code) or an unreadable map: nothing to map lines to.
+    }
+    this.#scripts.set(file, script);
+    return script;
+  }
+
+  #merge(t: ScriptTotals): void {
+    t.merged = mergeFunctions([t.merged, ...t.pending].filter((l) => l.length > 0));
+    t.pending = [];
+  }
+
+  /** This process's whole profile of a file: every interval merged. */
+  profile(file: string): V8Function[] {
+    const t = this.totals.get(file);
+    if (!t) return [];
+    this.#merge(t);
+    return t.merged;
+  }
+
+  #inProject(file: string): boolean {
+    return file.startsWith(this.#root + path.sep) && !this.#skip(file);
+  }
+
+  /** One interval: absolute (original) file -> lines that ran in it. */
+  take(): Map<string, LineRange[]> {
+    const res = this.#post('Profiler.takePreciseCoverage') as { result: ScriptCoverage[] };
+    const lines = new Map<string, number[]>();
+    for (const script of res.result) {
+      if (!script.url.startsWith('file:')) continue;
+      let file: string;
+      try {
+        file = fileURLToPath(script.url);
+      } catch {
+        continue;
+      }
+      if (!this.#inProject(file)) continue;
+      const s = this.#script(file, script.scriptId);
+      if (!s) continue;
+      let totals = this.totals.get(s.owner);
+      if (!totals) this.totals.set(s.owner, (totals = { merged: [], pending: [] }));
+      totals.pending.push(script.functions);
+      if (totals.pending.length >= MERGE_BATCH) this.#merge(totals);
+      for (const n of coveredLines(s.lines, script.functions)) {
+        const target = s.map ? s.map.lines[n - 1] : { file, line: n };
+        if (!target || !this.#inProject(target.file)) continue;
+        let list = lines.get(target.file);
+        if (!list) lines.set(target.file, (list = []));
+        list.push(target.line);
+      }
+    }
+    return new Map([...lines].map(([f, l]) => [f, toRanges(l)]));
+  }
+}

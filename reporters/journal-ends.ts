@@ -1,0 +1,28 @@
+// Counts of ended tests in each test file's in-child journal, read incrementally while the run goes.
+// The normalizer asks for them to place tests declared in shared helper modules on Node versions whose
+// events do not name the entry file (lib/events/normalize.ts #entryOf).
+import path from 'node:path';
+import { ChildJournals } from './journals.js';
+import type { ChildJournal } from '../lib/events/child-journal.js';
+
+export function journalEnded(workDir: string | undefined, root: string): (entryFile: string, fullName: string) => { passed: number; failed: number } {
+  const journals = new ChildJournals(workDir);
+  const counts = new Map<string, Map<string, { passed: number; failed: number }>>();
+  const read = new Map<ChildJournal, number>();
+  return (entryFile, fullName) => {
+    let byName = counts.get(entryFile);
+    if (!byName) counts.set(entryFile, (byName = new Map()));
+    for (const j of journals.poll(path.resolve(root, entryFile))) {
+      let i = read.get(j) ?? 0;
+      for (; i < j.records.length; i++) {
+        const r = j.records[i]!;
+        if (r.k !== 'end') continue;
+        let c = byName.get(r.fn);
+        if (!c) byName.set(r.fn, (c = { passed: 0, failed: 0 }));
+        c[r.p ? 'passed' : 'failed']++;
+      }
+      read.set(j, i);
+    }
+    return byName.get(fullName) ?? { passed: 0, failed: 0 };
+  };
+}

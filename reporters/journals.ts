@@ -1,0 +1,88 @@
+// The reporter's side of the in-child journals: read incrementally while the run goes (a test's
+// coverage and metadata are in its child's journal before node reports the test), and in full at
+// the end (to account for tests whose results never arrived).
+import { openSync, readSync, closeSync, readdirSync, fstatSync } from 'node:fs';
+import path from 'node:path';
+import { journalPrefix } from '../lib/config/internal-env.js';
+import { parseChildJournal, type ChildJournal, type ChildRecord } from '../lib/events/child-journal.js';
+import type { Warning } from '../lib/types.js';
+
+interface Tail {
+  name: string;
+  offset: number;
+  partial: string;
+  journal: ChildJournal;
+}
+
+export class ChildJournals {
+  readonly warnings: Warning[] = [];
+  readonly #dir: string | undefined;
+  readonly #tails = new Map<string, Tail>();
+
+  constructor(dir: string | undefined) {
+    this.#dir = dir;
+  }
+
+  /** New records of the journals of one entry file (absolute path). */
+  poll(entryFile: string): ChildJournal[] {
+    const prefix = journalPrefix(entryFile);
+    let tails = [...this.#tails.values()].filter((t) => t.name.startsWith(prefix));
+    if (tails.length === 0) {
+      this.#discover();
+      tails = [...this.#tails.values()].filter((t) => t.name.startsWith(prefix));
+    }
+    for (const t of tails) this.#read(t);
+    return tails.map((t) => t.journal);
+  }
+
+  /** Every journal, read to its end. */
+  all(): ChildJournal[] {
+    this.#discover();
+    const tails = [...this.#tails.values()].sort((a, b) => (a.name < b.name ? -1 : 1));
+    for (const t of tails) {
+      this.#read(t);
+      // A torn last line (the child was killed mid-write) is reported, not silently dropped.
+      if (t.partial.trim()) this.#append(t, t.partial + '\n');
+      t.partial = '';
+    }
+    return tails.map((t) => t.journal);
+  }
+
+  #discover(): void {
+    if (!this.#dir) return;
+    try {
+      for (const name of readdirSync(this.#dir)) {
+        if (name.endsWith('.ndjson') && !this.#tails.has(name)) this.#tails.set(name, { name, offset: 0, partial: '', journal: { source: name, records: [] } });
+      }
+    } catch (err) {
+      this.warnings.push({ code: 'LLMR_CHILD_JOURNAL_UNREADABLE', message: `cannot list ${this.#dir}: ${(err as Error).message}` });
+    }
+  }
+
+  #read(t: Tail): void {
+    if (!this.#dir) return;
+    let fd: number | undefined;
+    try {
+      fd = openSync(path.join(this.#dir, t.name), 'r');
+      const size = fstatSync(fd).size;
+      if (size <= t.offset) return;
+      const buf = Buffer.alloc(size - t.offset);
+      const n = readSync(fd, buf, 0, buf.length, t.offset);
+      t.offset += n;
+      const text = t.partial + buf.subarray(0, n).toString('utf8');
+      const cut = text.lastIndexOf('\n');
+      t.partial = text.slice(cut + 1);
+      if (cut >= 0) this.#append(t, text.slice(0, cut + 1));
+    } catch (err) {
+      this.warnings.push({ code: 'LLMR_CHILD_JOURNAL_UNREADABLE', message: `cannot read ${t.name}: ${(err as Error).message}` });
+    } finally {
+      if (fd !== undefined) closeSync(fd);
+    }
+  }
+
+  #append(t: Tail, text: string): void {
+    const parsed = parseChildJournal(text, t.name);
+    t.journal.records.push(...(parsed.journal.records as ChildRecord[]));
+    this.warnings.push(...parsed.warnings);
+  }
+}
