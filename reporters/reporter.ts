@@ -139,6 +139,7 @@ export default async function* llmReport(source: AsyncIterable<TestEvent>): Asyn
       now: nowIso,
       coverage: { ...config.coverage, mode: coverageMode },
       isolation: flags.isolation,
+      pages: { html: config.html, pdf: config.pdf, chromiumPath: config.chromium_path },
     },
     normalizer,
   );
