@@ -128,8 +128,8 @@ export interface Integrity {
   hmac?: { algorithm: 'hmac-sha256'; key_id: string };
 }
 
-export interface TestLine {
-  type: 'test';
+/** Fields every test and suite record has (schemas/line.schema.json#/$defs/node_common). */
+export interface RecordCommon {
   id: string;
   file: string;
   entry_file: string;
@@ -142,21 +142,25 @@ export interface TestLine {
   status: TestStatus;
   /** Volatile. */
   duration_ms: number;
-  attempt: number;
-  /** True for the per-file wrapper node reports as a test when a file declared none (or failed to load). */
-  file_level?: boolean;
   failure?: Failure;
   skip_reason?: string;
   todo_reason?: string;
+  /** Only in aggregates: the run (source) and the group this record came from. */
+  run_id?: string;
+  group_id?: string;
+}
+
+export interface TestLine extends RecordCommon {
+  type: 'test';
+  attempt: number;
+  /** True for the per-file wrapper node reports as a test when a file declared none (or failed to load). */
+  file_level?: boolean;
   diagnostics?: string[];
   /** Where the status came from when not from node's events: the in-child journal. */
   recovered?: 'child_journal';
   tags?: string[];
   passed_on_attempt?: number;
   expect_failure?: boolean;
-  /** Only in aggregates: the run (source) and the group this record came from. */
-  run_id?: string;
-  group_id?: string;
   /** Only in aggregates: the outcome differed across runs or attempts. */
   flaky?: true;
   /** Only in aggregates, when the test was seen more than once: every outcome, oldest run first. */
@@ -177,29 +181,12 @@ export interface TestLine {
   annotation_error?: AnnotationError;
 }
 
-export interface SuiteLine {
+export interface SuiteLine extends RecordCommon {
   type: 'suite';
-  id: string;
-  file: string;
-  entry_file: string;
-  line: number;
-  column: number;
-  name: string;
-  path: string[];
-  nesting: number;
-  occurrence: number;
-  status: TestStatus;
-  /** Volatile. */
-  duration_ms: number;
   /** Only the suite's own failure (hooks, describe body); never "because children failed". */
   failure?: Failure;
   /** Lines the suite's tests executed (union). */
   coverage_inclusive?: FileLines[];
-  skip_reason?: string;
-  todo_reason?: string;
-  /** Only in aggregates: the run (source) and the group this record came from. */
-  run_id?: string;
-  group_id?: string;
 }
 
 export interface FileOutput {
