@@ -1,15 +1,16 @@
-// Generates docs/configuration.md from schemas/config.schema.json, so the documented options,
-// defaults and environment variables cannot drift from what the loader accepts.
-//   node scripts/gen-docs.mjs           write the file
-//   node scripts/gen-docs.mjs --check   exit 1 if the file is missing or stale
-// No dependencies: test/docs-config.test.ts runs a copy of this script in a temp directory.
-import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+// Generates docs/configuration.md from schemas/config.schema.json and the field references
+// docs/reference/*.md from the other schemas, so documented options, defaults, environment variables
+// and fields cannot drift from what the code accepts and writes.
+//   node scripts/gen-docs.mjs           write the files
+//   node scripts/gen-docs.mjs --check   exit 1 if any file is missing or stale
+// No dependencies: test/docs-config.test.ts runs a copy of these scripts in a temp directory.
+import { readFileSync, writeFileSync, mkdirSync, readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
+import { renderReferencePages } from './schema-reference.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const schemaFile = path.join(root, 'schemas', 'config.schema.json');
-const docFile = path.join(root, 'docs', 'configuration.md');
+const schemaDir = path.join(root, 'schemas');
 
 // Table cells: pipes would split the cell, asterisks (globs like *TOKEN*) would turn into emphasis.
 const cell = (s) => String(s).replace(/([|*])/g, '\\$1').replace(/\n/g, ' ');
@@ -150,27 +151,37 @@ ${optionSections(schema)}
 `;
 }
 
+function generated() {
+  const schemas = {};
+  for (const f of readdirSync(schemaDir).filter((n) => n.endsWith('.schema.json')).sort()) {
+    schemas[f] = JSON.parse(readFileSync(path.join(schemaDir, f), 'utf8'));
+  }
+  return [
+    { doc: 'docs/configuration.md', source: 'schemas/config.schema.json', text: render(schemas['config.schema.json']) },
+    ...renderReferencePages(schemas),
+  ];
+}
+
 function main() {
-  const schema = JSON.parse(readFileSync(schemaFile, 'utf8'));
-  const text = render(schema);
-  const rel = path.relative(root, docFile).split(path.sep).join('/');
+  const files = generated();
   if (process.argv.includes('--check')) {
-    let current = '';
-    try {
-      current = readFileSync(docFile, 'utf8');
-    } catch {
-      // missing counts as stale
-    }
-    if (current !== text) {
-      console.error(`gen-docs: ${rel} is out of date with schemas/config.schema.json; run: node scripts/gen-docs.mjs`);
-      process.exit(1);
-    }
-    console.log(`gen-docs: ${rel} is up to date`);
+    const stale = files.filter(({ doc, text }) => {
+      try {
+        return readFileSync(path.join(root, doc), 'utf8') !== text;
+      } catch {
+        return true; // missing counts as stale
+      }
+    });
+    for (const { doc, source } of stale) console.error(`gen-docs: ${doc} is out of date with ${source}; run: node scripts/gen-docs.mjs`);
+    if (stale.length) process.exit(1);
+    console.log(`gen-docs: ${files.length} generated files are up to date`);
     return;
   }
-  mkdirSync(path.dirname(docFile), { recursive: true });
-  writeFileSync(docFile, text);
-  console.log(`gen-docs: wrote ${rel}`);
+  for (const { doc, text } of files) {
+    mkdirSync(path.dirname(path.join(root, doc)), { recursive: true });
+    writeFileSync(path.join(root, doc), text);
+    console.log(`gen-docs: wrote ${doc}`);
+  }
 }
 
 main();

@@ -1,9 +1,9 @@
-// docs/configuration.md is generated from the schema; these tests fail when it is stale or when
-// its hand-written parts drift from the code (rule ids, secret env globs).
+// docs/configuration.md and docs/reference/*.md are generated from the schemas; these tests fail when
+// any of them is stale or when the hand-written parts drift from the code (rule ids, secret env globs).
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -19,34 +19,65 @@ function genDocs(root: string, ...args: string[]): { status: number | null; stdo
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
-test('docs/configuration.md is up to date with schemas/config.schema.json', () => {
+const GENERATED = ['docs/configuration.md', ...readdirSync(path.join(repo, 'docs', 'reference')).map((f) => `docs/reference/${f}`)].sort();
+
+test('every generated doc is up to date with schemas/', () => {
   const r = genDocs(repo, '--check');
   assert.equal(r.status, 0, `${r.stderr}${r.stdout}\nRun: node scripts/gen-docs.mjs`);
+  assert.match(r.stdout, new RegExp(`${GENERATED.length} generated files are up to date`), 'docs/reference holds only generated pages');
 });
 
-test('--check fails on a stale or missing file, and writing fixes it', () => {
+/** A temp copy of what gen-docs needs: its scripts and the schemas, no docs. */
+function scratch(): string {
   const tmp = mkdtempSync(path.join(tmpdir(), 'llmr-docs-'));
   after(() => rmSync(tmp, { recursive: true, force: true }));
-  for (const dir of ['scripts', 'schemas', 'docs']) mkdirSync(path.join(tmp, dir));
-  copyFileSync(path.join(repo, 'scripts', 'gen-docs.mjs'), path.join(tmp, 'scripts', 'gen-docs.mjs'));
-  copyFileSync(path.join(repo, 'schemas', 'config.schema.json'), path.join(tmp, 'schemas', 'config.schema.json'));
+  mkdirSync(path.join(tmp, 'scripts'));
+  for (const f of ['gen-docs.mjs', 'schema-reference.mjs']) cpSync(path.join(repo, 'scripts', f), path.join(tmp, 'scripts', f));
+  cpSync(path.join(repo, 'schemas'), path.join(tmp, 'schemas'), { recursive: true });
+  return tmp;
+}
 
+const staleNames = (stderr: string): string[] => [...stderr.matchAll(/gen-docs: (\S+) is out of date .*run: node scripts\/gen-docs\.mjs/g)].map((m) => m[1]!).sort();
+
+test('--check fails on missing files, writing fixes it, and the output is deterministic', () => {
+  const tmp = scratch();
   const missing = genDocs(tmp, '--check');
   assert.equal(missing.status, 1);
-  assert.match(missing.stderr, /docs\/configuration\.md is out of date .*run: node scripts\/gen-docs\.mjs/);
+  assert.deepEqual(staleNames(missing.stderr), GENERATED);
 
   assert.equal(genDocs(tmp).status, 0);
   assert.equal(genDocs(tmp, '--check').status, 0);
-  assert.equal(readFileSync(path.join(tmp, 'docs', 'configuration.md'), 'utf8'), readFileSync(docPath, 'utf8'), 'deterministic');
+  for (const doc of GENERATED) assert.equal(readFileSync(path.join(tmp, doc), 'utf8'), readFileSync(path.join(repo, doc), 'utf8'), `deterministic: ${doc}`);
+});
 
-  // A schema change the file does not reflect yet.
-  const schemaFile = path.join(tmp, 'schemas', 'config.schema.json');
-  const schema = JSON.parse(readFileSync(schemaFile, 'utf8'));
-  schema.properties.stack_frames.default = 99;
-  writeFileSync(schemaFile, JSON.stringify(schema));
-  const stale = genDocs(tmp, '--check');
-  assert.equal(stale.status, 1);
-  assert.match(stale.stderr, /out of date/);
+test('--check names exactly the page a schema change makes stale', () => {
+  const tmp = scratch();
+  assert.equal(genDocs(tmp).status, 0);
+  const edit = (file: string, change: (schema: any) => void): void => {
+    const f = path.join(tmp, 'schemas', file);
+    const schema = JSON.parse(readFileSync(f, 'utf8'));
+    change(schema);
+    writeFileSync(f, JSON.stringify(schema));
+  };
+
+  edit('config.schema.json', (s) => (s.properties.stack_frames.default = 99));
+  let r = genDocs(tmp, '--check');
+  assert.equal(r.status, 1);
+  assert.deepEqual(staleNames(r.stderr), ['docs/configuration.md']);
+  assert.equal(genDocs(tmp).status, 0);
+
+  // A new field on the test line: the line page lists it, and the report page does not repeat it.
+  edit('line.schema.json', (s) => (s.$defs.test.properties.new_field = { type: 'string', description: 'A new field.' }));
+  r = genDocs(tmp, '--check');
+  assert.equal(r.status, 1);
+  assert.deepEqual(staleNames(r.stderr), ['docs/reference/line.md']);
+  assert.equal(genDocs(tmp).status, 0);
+  assert.match(readFileSync(path.join(tmp, 'docs/reference/line.md'), 'utf8'), /^\| `new_field` \| string \| no \|  \| A new field\. \|$/m);
+
+  // A description reached through a cross-file $ref (report.json run.tool -> line.schema.json).
+  edit('line.schema.json', (s) => (s.$defs.run_start.properties.tool.properties.name.description = 'Renamed.'));
+  r = genDocs(tmp, '--check');
+  assert.deepEqual(staleNames(r.stderr), ['docs/reference/inventory.md', 'docs/reference/line.md', 'docs/reference/report.md']);
 });
 
 test('every option, its variable and its default are documented', () => {
