@@ -1,7 +1,7 @@
 // The reporter's side of the in-child journals: read incrementally while the run goes (a test's
 // coverage and metadata are in its child's journal before node reports the test), and in full at
 // the end (to account for tests whose results never arrived).
-import { openSync, readSync, closeSync, readdirSync, fstatSync } from 'node:fs';
+import { openSync, readSync, closeSync, readdirSync, fstatSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { journalPrefix } from '../lib/config/internal-env.js';
 import { parseChildJournal, type ChildJournal, type ChildRecord } from '../lib/events/child-journal.js';
@@ -18,6 +18,9 @@ export class ChildJournals {
   readonly warnings: Warning[] = [];
   readonly #dir: string | undefined;
   readonly #tails = new Map<string, Tail>();
+  /** Journal name prefix by entry file, and the work dir's mtime at the last listing. */
+  readonly #prefixes = new Map<string, string>();
+  #listedAt = -1;
 
   constructor(dir: string | undefined) {
     this.#dir = dir;
@@ -25,10 +28,11 @@ export class ChildJournals {
 
   /** New records of the journals of one entry file (absolute path). */
   poll(entryFile: string): ChildJournal[] {
-    const prefix = journalPrefix(entryFile);
+    let prefix = this.#prefixes.get(entryFile);
+    if (prefix === undefined) this.#prefixes.set(entryFile, (prefix = journalPrefix(entryFile)));
     let tails = [...this.#tails.values()].filter((t) => t.name.startsWith(prefix));
     if (tails.length === 0) {
-      this.#discover();
+      this.#discover(true);
       tails = [...this.#tails.values()].filter((t) => t.name.startsWith(prefix));
     }
     for (const t of tails) this.#read(t);
@@ -48,9 +52,17 @@ export class ChildJournals {
     return tails.map((t) => t.journal);
   }
 
-  #discover(): void {
+  /** `ifChanged`: skip the listing while the directory is as it was (a file without a journal asks per test). */
+  #discover(ifChanged = false): void {
     if (!this.#dir) return;
     try {
+      if (ifChanged) {
+        // Unchanged, and not within a coarse timestamp's tick of now (a journal created in the same tick
+        // would not move it).
+        const mtime = statSync(this.#dir).mtimeMs;
+        if (mtime === this.#listedAt && Date.now() - mtime > 2000) return;
+        this.#listedAt = mtime;
+      }
       for (const name of readdirSync(this.#dir)) {
         if (name.endsWith('.ndjson') && !this.#tails.has(name)) this.#tails.set(name, { name, offset: 0, partial: '', journal: { source: name, records: [] } });
       }

@@ -8,7 +8,6 @@ import { fileURLToPath } from 'node:url';
 import { childEnvironment, journalName } from '../lib/config/internal-env.js';
 import { CHANNEL, type Channel } from '../lib/api/channel.js';
 import type { ChildRecord, TestMeta } from '../lib/events/child-journal.js';
-import { CoverageCollector } from './coverage-collector.js';
 
 interface HookContext {
   name: string;
@@ -23,21 +22,30 @@ interface Running {
   shared: boolean;
 }
 
-/** `selfUrl`: this module (its file is never reported); `ownDir`: the installed package, when there is one. */
-export function installPreload(selfUrl: string, ownDir?: string): void {
+/**
+ * `selfUrl`: this module (its file is never reported). Our own code (the package, or the bundle file)
+ * comes from the reporter through the environment. Only with coverage on does it load the collector
+ * (node:inspector, the V8 coverage merge): every test process pays for what this module imports.
+ */
+export async function installPreload(selfUrl: string): Promise<void> {
   const env = childEnvironment();
   if (!env.testContext || !env.workDir) return;
+  const workDir = env.workDir;
   const entry = process.argv[1] ?? '<unknown>';
-  let fd: number | undefined = openSync(path.join(env.workDir, journalName(entry, process.pid)), 'a');
+  let fd: number | undefined = openSync(path.join(workDir, journalName(entry, process.pid)), 'a');
   const write = (rec: ChildRecord): void => {
     if (fd !== undefined) writeSync(fd, JSON.stringify(rec) + '\n');
   };
 
   const root = process.cwd();
   const self = fileURLToPath(selfUrl);
+  const own = env.own;
   const skip = (file: string): boolean =>
-    file.includes(`${path.sep}node_modules${path.sep}`) || file === self || (ownDir !== undefined && file.startsWith(ownDir + path.sep));
-  const coverage = env.coverage === 'off' ? undefined : new CoverageCollector(root, skip);
+    file.includes(`${path.sep}node_modules${path.sep}`) ||
+    file === self ||
+    file.startsWith(workDir + path.sep) ||
+    (own !== undefined && (file === own || file.startsWith(own + path.sep)));
+  const coverage = env.coverage === 'off' ? undefined : new (await import('./coverage-collector.js')).CoverageCollector(root, skip);
   if (coverage) coverage.onNewSource = (src) => write({ k: 'src', f: entry, file: src.file, lines: src.lines, ignored: src.ignored });
   const perTest = env.coverage === 'test';
 

@@ -1,30 +1,41 @@
 // The node:test reporter: an async generator over node's events, like node's own reporters.
 // Wiring only: normalize (lib/events), record and fold (recorder.ts, lib/report), render (lib/render).
-import { mkdtempSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { childEnvironment, exportToChildren, sourceDateEpoch, userCoverage, type ChildCoverage } from '../lib/config/internal-env.js';
 import { loadConfig, type LoadedConfig } from '../lib/config/index.js';
 import { warning } from '../lib/warnings.js';
 import { createRedactor, sanitizeArgv } from '../lib/redact/index.js';
 import { EventNormalizer, type TestEvent } from '../lib/events/normalize.js';
-import { toNdjsonLine } from '../lib/report/ndjson.js';
+import { toNdjsonLine } from '../lib/report/canonical.js';
 import { progressMark, terminalSummary } from '../lib/render/terminal.js';
 import { TOOL_NAME, TOOL_VERSION } from '../lib/generated/version.js';
 import { SCHEMA_VERSION } from '../lib/types.js';
 import type { Line, RunStartLine, Warning } from '../lib/types.js';
 import { RunRecorder } from './recorder.js';
 import { journalEnded } from './journal-ends.js';
-
-declare const __LLMR_BUNDLE__: boolean | undefined;
+import { PRELOAD_SOURCE } from './preload-source.js';
 
 const SELF_URL = import.meta.url;
 
-/** The module children must --import: the bundle itself, or the package's preload entry. */
-function preloadUrl(): string {
-  return typeof __LLMR_BUNDLE__ !== 'undefined' && __LLMR_BUNDLE__ ? SELF_URL : new URL('./preload-entry.js', SELF_URL).href;
+/**
+ * The module children must --import, and our own code they must not measure: the package's preload
+ * entry and directory, or, for the zero-install bundle, the small preload it carries, written into the
+ * run's work dir (importing the whole bundle would cost every test process tens of milliseconds).
+ */
+function childPreload(dir: string): { url: string; own: string } {
+  if (PRELOAD_SOURCE === undefined) {
+    return { url: new URL('./preload-entry.js', SELF_URL).href, own: fileURLToPath(new URL('../../', SELF_URL)).replace(/[\\/]$/, '') };
+  }
+  // Under a node_modules directory: coverage tools (node's --experimental-test-coverage, c8) leave it
+  // out of the user's own totals, as they do an installed package.
+  const file = path.join(dir, 'node_modules', '.llm-report', 'preload.mjs');
+  mkdirSync(path.dirname(file), { recursive: true });
+  writeFileSync(file, PRELOAD_SOURCE);
+  return { url: pathToFileURL(file).href, own: fileURLToPath(SELF_URL) };
 }
 
 // Runs at import, before node spawns any test child (runner.js awaits reporter setup first), so every
@@ -53,7 +64,8 @@ if (!childEnvironment().testContext) {
     coverageMode = 'off';
   }
   workDir = mkdtempSync(path.join(os.tmpdir(), 'llm-report-'));
-  exportToChildren(workDir, preloadUrl(), coverageMode);
+  const preload = childPreload(workDir);
+  exportToChildren(workDir, preload.url, coverageMode, preload.own);
 }
 
 function nowIso(): string {

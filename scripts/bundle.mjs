@@ -28,6 +28,30 @@ const inlineTemplates = {
     b.onLoad({ filter: /.*/, namespace: 'llmr-template-file' }, (args) => ({ contents: readFileSync(args.path, 'utf8'), loader: 'text' }));
   },
 };
+// Test children import a small preload, not this whole file: bundle reporters/preload-entry.ts on its
+// own and carry it as text in place of reporters/preload-source.ts; the reporter writes it out per run.
+const preload = await build({
+  entryPoints: [path.join(root, 'reporters', 'preload-entry.ts')],
+  write: false,
+  bundle: true,
+  platform: 'node',
+  target: 'node20.19',
+  format: 'esm',
+  legalComments: 'inline',
+  sourcemap: false,
+  minify: false,
+  logLevel: 'warning',
+  banner: { js: "import { createRequire as __llmrCreateRequire } from 'node:module'; const require = __llmrCreateRequire(import.meta.url);" },
+});
+const preloadText = preload.outputFiles[0].text;
+const inlinePreload = {
+  name: 'inline-preload',
+  setup(b) {
+    b.onResolve({ filter: /^\.\/preload-source\.js$/ }, (args) =>
+      args.importer.startsWith(path.join(root, 'reporters') + path.sep) ? { path: 'preload-source', namespace: 'llmr-preload' } : undefined);
+    b.onLoad({ filter: /.*/, namespace: 'llmr-preload' }, () => ({ loader: 'js', contents: `export const PRELOAD_SOURCE = ${JSON.stringify(preloadText)};\n` }));
+  },
+};
 await build({
   entryPoints: [path.join(root, 'reporters', 'bundle-entry.ts')],
   outfile,
@@ -37,7 +61,7 @@ await build({
   format: 'esm',
   legalComments: 'inline',
   define: { __LLMR_BUNDLE__: 'true' },
-  plugins: [inlineTemplates],
+  plugins: [inlineTemplates, inlinePreload],
   // Optional (PDF only), loaded by lib/render/pdf.ts with a dynamic import when present; never bundled.
   external: ['playwright-core'],
   // Deterministic output: no absolute paths, no timestamps.
@@ -46,4 +70,4 @@ await build({
   logLevel: 'warning',
   banner: { js: "import { createRequire as __llmrCreateRequire } from 'node:module'; const require = __llmrCreateRequire(import.meta.url);" },
 });
-console.log(`bundle: dist/llm-report.mjs ${(statSync(outfile).size / 1024).toFixed(1)} KiB`);
+console.log(`bundle: dist/llm-report.mjs ${(statSync(outfile).size / 1024).toFixed(1)} KiB (test-child preload ${(Buffer.byteLength(preloadText) / 1024).toFixed(1)} KiB)`);

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { aggregate, AggregateError, readSource, unionCoverage, type Source } from '../lib/aggregate/index.js';
 import { checkSchemaVersion } from '../lib/aggregate/schema-version.js';
 import { groupId } from '../lib/aggregate/ids.js';
-import { toNdjsonLine } from '../lib/report/ndjson.js';
+import { toNdjsonLine } from '../lib/report/canonical.js';
 import { canonicalJson } from '../lib/report/canonical.js';
 import type { CoverageLine, Line, TestStatus } from '../lib/types.js';
 

@@ -1,6 +1,6 @@
 // One input of the aggregate, from its text: a saved NDJSON stream (results.ndjson, a journal, a reporter
 // destination) or a report.json turned back into the lines it was folded from. Pure: the CLI reads.
-import { validateReport } from '../generated/validators.js';
+import { validateReport } from '../generated/validate-report.js';
 import { parseNdjson } from '../report/ndjson.js';
 import { sha256 } from '../report/canonical.js';
 import type { Line, Report, RunEndLine, RunStartLine, Warning } from '../types.js';

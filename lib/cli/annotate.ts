@@ -6,7 +6,7 @@ import path from 'node:path';
 import { loadConfig, ConfigError } from '../config/index.js';
 import { apiKeyFrom } from '../config/llm.js';
 import { createRedactor } from '../redact/index.js';
-import { validateReport } from '../generated/validators.js';
+import { validateReport } from '../generated/validate-report.js';
 import { reportJson, writeAtomic } from '../output/write.js';
 import { renderHtml } from '../render/html/index.js';
 import { warning } from '../warnings.js';

@@ -1,7 +1,7 @@
 // Configuration: the only module that reads process.env or configuration files.
 // Precedence, lowest first: schema defaults < the config file < LLM_REPORT_* variables.
 import path from 'node:path';
-import { validateConfig } from '../generated/validators.js';
+import { validateConfig } from '../generated/validate-config.js';
 import type { Warning } from '../types.js';
 import { warning } from '../warnings.js';
 import { compilePattern } from '../redact/patterns.js';

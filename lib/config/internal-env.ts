@@ -1,12 +1,13 @@
 // Variables the reporter hands to its test children (and reads back there). Kept here because only
 // lib/config reads the environment.
 
-import { createHash } from 'node:crypto';
-
 /** Directory where each test child appends its journal; set by the reporter before any child starts. */
 export const WORK_DIR_VAR = 'LLM_REPORT_WORK_DIR';
 /** Coverage mode for the children: test (per-test intervals), file (one per process) or off. */
 export const COVERAGE_VAR = 'LLM_REPORT_INTERNAL_COVERAGE';
+
+/** Our own code in the children (the package directory, or the zero-install bundle file): never measured. */
+export const OWN_VAR = 'LLM_REPORT_INTERNAL_OWN';
 
 export type ChildCoverage = 'test' | 'file' | 'off';
 
@@ -15,16 +16,29 @@ export interface ChildEnvironment {
   testContext: string | undefined;
   workDir: string | undefined;
   coverage: ChildCoverage;
+  own: string | undefined;
 }
 
 export function childEnvironment(env: NodeJS.ProcessEnv = process.env): ChildEnvironment {
   const c = env[COVERAGE_VAR];
-  return { testContext: env.NODE_TEST_CONTEXT, workDir: env[WORK_DIR_VAR], coverage: c === 'file' || c === 'off' ? c : c === 'test' ? 'test' : 'off' };
+  return { testContext: env.NODE_TEST_CONTEXT, workDir: env[WORK_DIR_VAR], coverage: c === 'file' || c === 'off' ? c : c === 'test' ? 'test' : 'off', own: env[OWN_VAR] };
 }
 
-/** A child's journal file: named by its entry file, so the reporter finds a file's journal directly. */
+/**
+ * A child's journal file: named by its entry file, so the reporter finds a file's journal directly.
+ * Two 32-bit FNV-1a lanes, not sha256: loading node:crypto would cost every test process ~20 ms of
+ * CPU, and the name only has to tell entry files apart (each record names its file anyway).
+ */
 export function journalPrefix(entryFile: string): string {
-  return `child-${createHash('sha256').update(entryFile).digest('hex').slice(0, 16)}-`;
+  let a = 0x811c9dc5;
+  let b = 0x01000193 ^ 0x9e3779b9;
+  for (let i = 0; i < entryFile.length; i++) {
+    const c = entryFile.charCodeAt(i);
+    a = Math.imul(a ^ c, 0x01000193) >>> 0;
+    b = Math.imul(b ^ c, 0x01000193) >>> 0;
+    b = (b ^ (b >>> 15)) >>> 0;
+  }
+  return `child-${a.toString(16).padStart(8, '0')}${b.toString(16).padStart(8, '0')}-`;
 }
 
 export function journalName(entryFile: string, pid: number): string {
@@ -38,10 +52,11 @@ export function userCoverage(env: NodeJS.ProcessEnv = process.env, execArgv: str
   return undefined;
 }
 
-/** Sets up the environment children inherit: our work dir, the coverage mode and the preload, appended to NODE_OPTIONS. */
-export function exportToChildren(workDir: string, preloadUrl: string, coverage: ChildCoverage, env: NodeJS.ProcessEnv = process.env): void {
+/** Sets up the environment children inherit: our work dir, the coverage mode, our own files and the preload, appended to NODE_OPTIONS. */
+export function exportToChildren(workDir: string, preloadUrl: string, coverage: ChildCoverage, own: string, env: NodeJS.ProcessEnv = process.env): void {
   env[WORK_DIR_VAR] = workDir;
   env[COVERAGE_VAR] = coverage;
+  env[OWN_VAR] = own;
   const flag = `--import=${preloadUrl}`;
   const current = env.NODE_OPTIONS ?? '';
   if (!current.includes(flag)) env.NODE_OPTIONS = current ? `${current} ${flag}` : flag;
@@ -52,4 +67,21 @@ export function sourceDateEpoch(env: NodeJS.ProcessEnv = process.env): number | 
   const v = env.SOURCE_DATE_EPOCH;
   if (v === undefined || !/^\d+$/.test(v)) return undefined;
   return Number(v) * 1000;
+}
+
+/**
+ * Environment for our own tool processes the reporter starts after a run (`annotate`, the PDF
+ * printer): the parent's, minus what it set up for its test children (work dir, coverage mode, the
+ * --import preload, which lives in the work dir and may be gone by then).
+ */
+export function toolChildEnv(env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+  const out: NodeJS.ProcessEnv = { ...env };
+  for (const k of [WORK_DIR_VAR, COVERAGE_VAR, OWN_VAR, 'NODE_TEST_CONTEXT']) delete out[k];
+  if (out.NODE_OPTIONS) {
+    const ours = /(?:llm-report\.mjs|preload-entry\.js|\.llm-report\/preload\.mjs)$/;
+    const kept = out.NODE_OPTIONS.split(/\s+/).filter((o) => o !== '' && !(o.startsWith('--import=') && ours.test(o)));
+    if (kept.length) out.NODE_OPTIONS = kept.join(' ');
+    else delete out.NODE_OPTIONS;
+  }
+  return out;
 }

@@ -1,6 +1,6 @@
 // Reads the option tree out of schemas/config.schema.json so that defaults, env names and
 // "did you mean" candidates come from the one definition instead of being repeated in code.
-import { schemas } from '../generated/schemas.js';
+import { configSchema as schemaJson } from '../generated/config-schema.js';
 import type { Config } from './types.js';
 
 export interface SchemaNode {
@@ -25,7 +25,7 @@ export interface OptionSpec {
   node: SchemaNode;
 }
 
-export const configSchema = schemas.config as SchemaNode;
+export const configSchema = schemaJson as SchemaNode;
 
 export function isGroup(node: SchemaNode): boolean {
   return node.type === 'object' && node.properties !== undefined;

@@ -1,7 +1,7 @@
 // Verification of an evidence set (a directory or a bundle, read into a FileSet). Pure. Every failure
 // names the file at fault; when two files disagree, the other copies (manifest.json against
 // SHA256SUMS, the signature over SHA256SUMS) decide which one changed.
-import { validateManifest } from '../generated/validators.js';
+import { validateManifest } from '../generated/validate-manifest.js';
 import { verifyChain } from './chain.js';
 import { DETACHED, HMAC_FILE, JOURNAL, JOURNAL_CHAIN, MANIFEST, PUBLIC_KEY, SHA256SUMS, SIGNATURE, comparePaths, sha256Hex, type FileSet } from './files.js';
 import { parseSha256sums, sha256sumsText, type ManifestDoc, type SignatureAlgorithm } from './manifest.js';

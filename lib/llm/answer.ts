@@ -1,7 +1,7 @@
 // The model's answer: parsed, validated against schemas/annotation.schema.json (ajv, always, whatever
 // the server promised), then judged: empty text and answers that only restate the test name are
 // rejected. Pure.
-import { validateAnnotation } from '../generated/validators.js';
+import { validateAnnotation } from '../generated/validate-annotation.js';
 import type { TestLine } from '../types.js';
 
 export interface Answer {

@@ -3,7 +3,7 @@
 // replaced, so annotating twice gives the same files. Lines of kinds this step does not know are kept
 // byte for byte. Pure.
 import { compareWarnings } from '../report/fold.js';
-import { toNdjsonLine } from '../report/ndjson.js';
+import { toNdjsonLine } from '../report/canonical.js';
 import type { Report, TestLine, Warning } from '../types.js';
 import { testKey, type AnnotateOutput } from './annotate.js';
 

@@ -7,7 +7,7 @@ import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { randomBytes, createHash } from 'node:crypto';
 import path from 'node:path';
 import { canonicalJson } from '../report/canonical.js';
-import { validateAnnotation } from '../generated/validators.js';
+import { validateAnnotation } from '../generated/validate-annotation.js';
 import type { LlmUsage } from '../types.js';
 import type { Answer } from './answer.js';
 import type { ChatMessage } from './prompt.js';

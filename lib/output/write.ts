@@ -2,6 +2,7 @@
 // half a report and a crash leaves the previous file or none.
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync, openSync, writeSync, closeSync, unlinkSync, fstatSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
+import { toolChildEnv } from '../config/internal-env.js';
 import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -9,8 +10,7 @@ import { renderHtml } from '../render/html/index.js';
 import { DEFAULT_CHROMIUM, pdfUnavailable } from '../render/pdf.js';
 import { compareWarnings } from '../report/fold.js';
 import { warning } from '../warnings.js';
-import { canonicalJson, sortKeys } from '../report/canonical.js';
-import { toNdjsonLine } from '../report/ndjson.js';
+import { canonicalJson, sortKeys, toNdjsonLine } from '../report/canonical.js';
 import { toIstanbul, toLcov } from '../coverage/export.js';
 import { withEvidence } from '../evidence/report.js';
 import { matrixCsv } from '../evidence/requirements.js';
@@ -68,7 +68,7 @@ function withWarnings(report: Report, lines: Line[], extra: Warning[]): { report
  *  (it also runs from process 'exit'), and playwright-core is asynchronous. */
 function printPdf(dir: string, reportPath: string, chromium: string): string | undefined {
   const cli = typeof __LLMR_BUNDLE__ !== 'undefined' && __LLMR_BUNDLE__ ? fileURLToPath(import.meta.url) : fileURLToPath(new URL('../cli/main.js', import.meta.url));
-  const r = spawnSync(process.execPath, [cli, 'render', reportPath, '--out', dir, '--pdf', '--no-html', '--chromium', chromium], { encoding: 'utf8', timeout: 180_000 });
+  const r = spawnSync(process.execPath, [cli, 'render', reportPath, '--out', dir, '--pdf', '--no-html', '--chromium', chromium], { encoding: 'utf8', timeout: 180_000, env: toolChildEnv() });
   if (r.status === 0) return undefined;
   return (r.stderr || r.error?.message || `exit ${r.status ?? r.signal}`).trim().replace(/^llm-report render: (LLMR_PDF_\w+: )?/, '');
 }

@@ -6,6 +6,11 @@ export function canonicalJson(value: unknown): string {
 }
 
 /** The value with object keys sorted at every depth and undefined members dropped. */
+/** One NDJSON line: canonical JSON and a newline. */
+export function toNdjsonLine(line: unknown): string {
+  return canonicalJson(line) + '\n';
+}
+
 export function sortKeys(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(sortKeys);
   if (value !== null && typeof value === 'object') {

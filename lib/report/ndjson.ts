@@ -1,6 +1,7 @@
-// NDJSON in and out. Reading never throws on content: every complete, valid line is kept and every bad
+// Reading NDJSON (writing a line is canonical.ts's toNdjsonLine, so a writer never loads the line
+// validator). Reading never throws on content: every complete, valid line is kept and every bad
 // one becomes a located warning (file and line number), so a torn or corrupt journal loses nothing else.
-import { validateLine } from '../generated/validators.js';
+import { validateLine } from '../generated/validate-line.js';
 import { canonicalJson } from './canonical.js';
 import { warning } from '../warnings.js';
 import type { Line, Warning } from '../types.js';
@@ -10,10 +11,6 @@ export interface ReadResult {
   warnings: Warning[];
   /** 1-based numbers of the lines that were rejected. */
   badLines: number[];
-}
-
-export function toNdjsonLine(line: Line): string {
-  return canonicalJson(line) + '\n';
 }
 
 export function parseNdjson(text: string, source: string): ReadResult {
