@@ -7,12 +7,9 @@ import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from '
 import { generateKeyPairSync } from 'node:crypto';
 import path from 'node:path';
 import { copyFixture } from './helpers/run.js';
-import { cli, readOutputs, runInto, type Outputs } from './helpers/aggregate.js';
+import { cli, readOutputs, runInto, statuses, type Outputs } from './helpers/aggregate.js';
 import { validateLine, validateReport } from '../lib/generated/validators.js';
 import type { Report } from '../lib/types.js';
-
-const statuses = (r: Report): Record<string, string> =>
-  Object.fromEntries([...r.tests, ...r.suites].map((t) => [`${t.type} ${t.id} ${[...t.path, t.name].join(' > ')}`, t.status]));
 
 describe('aggregate --policy merge: 4 shards of one run', () => {
   let dir: string;

@@ -26,6 +26,10 @@ export function readOutputs(dir: string): Outputs {
   };
 }
 
+/** Every test and suite of a report with its status, keyed by type, id and full name. */
+export const statuses = (r: Report): Record<string, string> =>
+  Object.fromEntries([...r.tests, ...r.suites].map((t) => [`${t.type} ${t.id} ${[...t.path, t.name].join(' > ')}`, t.status]));
+
 /** node --test on the fixture copy with our reporter writing to `outDir` (LLM_REPORT_OUTPUT_DIR). */
 export function runInto(dir: string, outDir: string, args: string[] = [], env: Record<string, string> = {}): RunResult & { out: Outputs } {
   const r = runNodeTest(dir, { args, env: { LLM_REPORT_OUTPUT_DIR: outDir, ...env } });

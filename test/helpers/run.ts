@@ -33,14 +33,17 @@ export interface Copy {
  * `copyInstall` copies it there instead, as npm would: then our files really live under node_modules
  * (what coverage tools exclude), with this repo's node_modules for our dependencies.
  */
-export function copyFixture(name: string, opts: { install?: boolean; bundle?: boolean; copyInstall?: boolean } = {}): string {
+export function copyFixture(name: string, opts: { install?: boolean; bundle?: boolean; copyInstall?: boolean; from?: string } = {}): string {
   const dir = mkdtempSync(path.join(os.tmpdir(), `llmr-${name}-`));
-  cpSync(path.join(FIXTURES, name), dir, { recursive: true });
+  // `from`: another directory of projects (examples/). Leftovers of a local run there are not copied.
+  const src = path.join(opts.from ?? FIXTURES, name);
+  cpSync(src, dir, { recursive: true, filter: (f) => path.dirname(f) !== src || !['node_modules', 'llm-report'].includes(path.basename(f)) });
   const pkg = path.join(dir, 'node_modules', '@org', 'llm-report');
   if (opts.copyInstall) {
     mkdirSync(pkg, { recursive: true });
-    cpSync(path.join(REPO, 'dist'), path.join(pkg, 'dist'), { recursive: true });
-    copyFileSync(path.join(REPO, 'package.json'), path.join(pkg, 'package.json'));
+    // What npm installs: package.json's "files" (dist, schemas, templates, README.md) and package.json.
+    const files = (JSON.parse(readFileSync(path.join(REPO, 'package.json'), 'utf8')) as { files: string[] }).files;
+    for (const f of [...files, 'package.json']) cpSync(path.join(REPO, f), path.join(pkg, f), { recursive: true });
     symlinkSync(path.join(REPO, 'node_modules'), path.join(pkg, 'node_modules'), 'dir');
   } else if (opts.install !== false && !opts.bundle) {
     mkdirSync(path.dirname(pkg), { recursive: true });
