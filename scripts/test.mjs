@@ -52,3 +52,6 @@ if (matrix) {
     sh(nodeBin, ['--test', '--test-concurrency=2', '--test-reporter=spec', ...testFiles(/^e2e-.*\.test\.js$/)], { env: { ...process.env, LLM_REPORT_TEST_NODE: nodeBin } });
   }
 }
+
+// Coverage gate: only after a whole-suite run (a subset or --faults measures too little to judge).
+if (!only.length && !faults) sh(process.execPath, ['scripts/coverage-gate.mjs']);

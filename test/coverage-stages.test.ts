@@ -1,0 +1,276 @@
+// The coverage stages (source lines, V8 ranges -> lines, source maps, merge, journal -> whole-run
+// totals, lcov/istanbul export) fed with REAL V8 coverage of small modules, checked against
+// v8-to-istanbul (what c8 uses) run on the very same profiles, and against hand-checked lines.
+// Profiles are taken in a child process (NODE_V8_COVERAGE): a take in this process would reset the
+// counters our own reporter is measuring this file with.
+import { describe, it, before } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import ts from 'typescript';
+import v8toIstanbul from 'v8-to-istanbul';
+import { cleanEnv } from './helpers/run.js';
+import { sourceLines } from '../lib/coverage/source-lines.js';
+import { coveredLines, type V8Function } from '../lib/coverage/v8-lines.js';
+import { lineMap, readMapUrl, sourceMappingUrl } from '../lib/coverage/source-map.js';
+import { mergeFunctions, functionBranchCounts } from '../lib/coverage/merge.js';
+import { countLines, fromRanges, toRanges, unionRanges } from '../lib/coverage/ranges.js';
+import { coverageLines, lineRatio, ratio } from '../lib/coverage/summary.js';
+import { toIstanbul, toLcov } from '../lib/coverage/export.js';
+import { JournalIndex } from '../lib/coverage/journal-index.js';
+import { parseChildJournal, type ChildRecord } from '../lib/events/child-journal.js';
+
+const CALC = `export function sign(x) {
+  if (x < 0) {
+    return -1;
+  }
+  return x === 0 ? 0 : 1;
+}
+
+export function unused() {
+  return 'never';
+}
+
+// never runs
+if (globalThis.neverSet) {
+  console.log('skip');
+}
+`;
+
+/** Runs `main` (ESM text) in a fresh node with NODE_V8_COVERAGE; returns the V8 functions of `file`. */
+function profile(dir: string, file: string, main: string): V8Function[] {
+  const covDir = mkdtempSync(path.join(dir, 'v8-'));
+  const entry = path.join(dir, `main-${path.basename(covDir)}.mjs`);
+  writeFileSync(entry, main);
+  const r = spawnSync(process.execPath, [entry], { cwd: dir, env: cleanEnv({ NODE_V8_COVERAGE: covDir }), encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  const url = pathToFileURL(file).href;
+  for (const f of readdirSync(covDir)) {
+    const data = JSON.parse(readFileSync(path.join(covDir, f), 'utf8')) as { result: Array<{ url: string; functions: V8Function[] }> };
+    const hit = data.result.find((s) => s.url === url);
+    if (hit) return hit.functions;
+  }
+  throw new Error(`no coverage for ${url}`);
+}
+
+interface Istanbul {
+  statementMap: Record<string, { start: { line: number } }>;
+  s: Record<string, number>;
+  f: Record<string, number>;
+  b: Record<string, number[]>;
+}
+
+/** v8-to-istanbul's view of the same profile: covered lines, line total, functions and branches. */
+async function reference(file: string, source: string, functions: V8Function[], sourceMap?: unknown): Promise<{ covered: number[]; total: number; functions: [number, number]; branches: [number, number] }> {
+  const conv = v8toIstanbul(file, 0, sourceMap ? { source, sourceMap: { sourcemap: sourceMap as never } } : { source });
+  await conv.load();
+  conv.applyCoverage(functions as never);
+  const all = conv.toIstanbul() as unknown as Record<string, Istanbul>;
+  const data = Object.values(all)[0]!;
+  const covered = Object.entries(data.s).filter(([, c]) => c > 0).map(([k]) => data.statementMap[k]!.start.line).sort((a, b) => a - b);
+  const fns = Object.values(data.f);
+  const brs = Object.values(data.b).flat();
+  return { covered, total: Object.keys(data.s).length, functions: [fns.filter((c) => c > 0).length, fns.length], branches: [brs.filter((c) => c > 0).length, brs.length] };
+}
+
+describe('coverage stages on real V8 profiles', () => {
+  let dir: string;
+  let calc: string;
+  let positive: V8Function[];
+  let negative: V8Function[];
+  before(() => {
+    dir = mkdtempSync(path.join(os.tmpdir(), 'llmr-covstages-'));
+    calc = path.join(dir, 'calc.js');
+    writeFileSync(calc, CALC);
+    positive = profile(dir, calc, `import { sign } from './calc.js';\nsign(5);\n`);
+    negative = profile(dir, calc, `import { sign } from './calc.js';\nsign(-1);\n`);
+  });
+
+  it('source lines: trailing whitespace trimmed, ignore hints found', () => {
+    const lines = sourceLines(CALC + '\n\n   \n');
+    assert.equal(lines.starts.length, 15);
+    assert.equal(lines.eof, CALC.trimEnd().length);
+    assert.deepEqual([...sourceLines(CALC.replace('// never runs', '/* c8 ignore next 3 */')).ignored].sort((a, b) => a - b), [12, 13, 14, 15]);
+    const hints = sourceLines('a\n/* c8 ignore start */\nb\n/* c8 ignore stop */\nc\nd /* v8 ignore next */\n/* node:coverage ignore next */\ne\n');
+    assert.deepEqual([...hints.ignored].sort((a, b) => a - b), [2, 3, 4, 6, 7, 8]);
+    assert.deepEqual(sourceLines('').starts, []);
+    assert.deepEqual(sourceLines('x\r\ny').ends, [1, 4], 'CRLF: a line ends before its \\r\\n');
+  });
+
+  it('V8 ranges -> lines equals v8-to-istanbul on the same profile (and the hand-checked branch)', async () => {
+    const lines = sourceLines(CALC);
+    for (const [fns, taken, skipped] of [[positive, 5, 3], [negative, 3, 5]] as const) {
+      const ours = coveredLines(lines, fns);
+      const ref = await reference(calc, CALC, fns);
+      assert.deepEqual(unionRanges(toRanges(ours), toRanges(lines.ignored)), toRanges(ref.covered));
+      assert.equal(lines.starts.length, ref.total);
+      assert.ok(ours.includes(taken) && !ours.includes(9) && !ours.includes(14), `line ${taken} ran; unused() and the ignored block did not`);
+      if (skipped === 3) assert.ok(!ours.includes(3), 'the x < 0 branch did not run');
+    }
+  });
+
+  it('lines under a c8 ignore hint count as covered, as v8-to-istanbul counts them', async () => {
+    const hinted = CALC.replace('// never runs', '/* c8 ignore next 3 */');
+    const file = path.join(dir, 'hinted.js');
+    writeFileSync(file, hinted);
+    const fns = profile(dir, file, `import { sign } from './hinted.js';\nsign(1);\n`);
+    const lines = sourceLines(hinted);
+    const ref = await reference(file, hinted, fns);
+    assert.deepEqual(unionRanges(toRanges(coveredLines(lines, fns)), toRanges(lines.ignored)), toRanges(ref.covered));
+    assert.ok(ref.covered.includes(14));
+  });
+
+  // Known difference: v8-to-istanbul (c8) counts functions and branches under an ignore hint as covered;
+  // functionBranchCounts does not see hints. Lines agree (previous test).
+  it('functions and branches under a c8 ignore hint count as covered, as c8 counts them', { todo: 'functionBranchCounts ignores ignore hints' }, async () => {
+    const hinted = CALC.replace('// never runs', '/* c8 ignore next 3 */');
+    const file = path.join(dir, 'hinted.js');
+    writeFileSync(file, hinted);
+    const fns = profile(dir, file, `import { sign } from './hinted.js';\nsign(1);\n`);
+    const ref = await reference(file, hinted, fns);
+    const counts = functionBranchCounts(fns);
+    assert.deepEqual([counts.functions, counts.branches], [ref.functions, ref.branches]);
+  });
+
+  it('merge: two processes add up as c8 merges them; function and branch counts equal v8-to-istanbul', async () => {
+    const merged = mergeFunctions([positive, negative]);
+    const ref = await reference(calc, CALC, merged);
+    const lines = sourceLines(CALC);
+    const ours = coveredLines(lines, merged);
+    assert.deepEqual(ours, [...new Set([...coveredLines(lines, positive), ...coveredLines(lines, negative)])].sort((a, b) => a - b), 'merged = union of both');
+    assert.ok(ours.includes(3) && ours.includes(5));
+    const counts = functionBranchCounts(merged);
+    assert.deepEqual(counts.functions, ref.functions);
+    assert.deepEqual(counts.branches, ref.branches);
+    assert.deepEqual(functionBranchCounts(mergeFunctions([positive])), functionBranchCounts(positive));
+    assert.deepEqual(mergeFunctions([]), []);
+  });
+
+  it('child journals -> whole-run totals equal v8-to-istanbul; lcov and istanbul exports carry them', async () => {
+    const lines = sourceLines(CALC);
+    const journal = (fns: V8Function[], test: string): string =>
+      [
+        { k: 'src', f: 'test/a.test.js', file: calc, lines: lines.starts.length, ignored: [...lines.ignored] },
+        { k: 'cov', f: 'test/a.test.js', fn: null, o: 0, files: { [calc]: toRanges(coveredLines(lines, fns)), '/elsewhere/x.js': [[1, 2]] } },
+        { k: 'cov', f: 'test/a.test.js', fn: test, o: 0, files: { [calc]: [[2, 2]] } },
+        { k: 'covsum', f: 'test/a.test.js', file: calc, functions: fns },
+      ]
+        .map((r) => JSON.stringify(r))
+        .join('\n') + '\n{"k":"end","f":"test/a.te';
+    const a = parseChildJournal(journal(positive, 'p'), 'child-1.ndjson');
+    const b = parseChildJournal(journal(negative, 'n'), 'child-2.ndjson');
+    assert.equal(a.journal.records.length, 4);
+    assert.deepEqual(a.warnings.map((w) => [w.code, w.message.split(': ')[0]]), [['LLMR_CHILD_JOURNAL_UNREADABLE', 'child-1.ndjson:5']]);
+    assert.equal(parseChildJournal('{"no":"kind"}\n', 'j').warnings[0]!.message, 'j:1: not a journal record');
+
+    const [line, ...rest] = coverageLines([a.journal, b.journal], dir, (f) => f.endsWith('.js'));
+    assert.deepEqual(rest, [], 'files outside the root are left out');
+    const ref = await reference(calc, CALC, mergeFunctions([positive, negative]));
+    assert.equal(line!.file, 'calc.js');
+    assert.deepEqual(line!.lines, { covered: toRanges(ref.covered), total: ref.total });
+    assert.deepEqual([line!.functions.covered, line!.functions.total], ref.functions);
+    assert.deepEqual([line!.branches.covered, line!.branches.total], ref.branches);
+    assert.deepEqual(lineRatio(line!), ratio(ref.covered.length, ref.total));
+    assert.deepEqual(coverageLines([a.journal], dir, () => false), [], 'keep() filters files');
+
+    const lcov = toLcov([line!]);
+    assert.ok(lcov.startsWith('TN:\nSF:calc.js\n'));
+    assert.deepEqual([...lcov.matchAll(/^DA:(\d+),1$/gm)].map((m) => Number(m[1])), ref.covered);
+    assert.match(lcov, new RegExp(`LF:${ref.total}\\nLH:${ref.covered.length}\\nend_of_record\\n$`));
+    const ist = toIstanbul([line!])['calc.js'] as Istanbul;
+    assert.deepEqual(Object.entries(ist.s).filter(([, c]) => c > 0).map(([k]) => ist.statementMap[k]!.start.line), ref.covered);
+  });
+
+  it('per-test index: lines by (name, occurrence), unions repeats, shared tests get none, metadata merged', () => {
+    const recs: ChildRecord[] = [
+      { k: 'cov', f: 't', fn: 'a', o: 0, files: { [calc]: [[1, 2]] } },
+      { k: 'cov', f: 't', fn: 'a', o: 0, files: { [calc]: [[4, 5]], [path.join(dir, 'skip.js')]: [[1, 1]], '/outside/y.js': [[1, 1]] } },
+      { k: 'cov', f: 't', fn: 'a', o: 1, files: { [calc]: [[9, 9]] } },
+      { k: 'cov', f: 't', fn: null, o: 0, files: { [calc]: [[7, 7]] } },
+      { k: 'shared', f: 't', fn: 'b', o: 0 },
+      { k: 'meta', f: 't', fn: 'a', o: 0, data: { requirements: ['REQ-2', 'REQ-1'] } },
+      { k: 'meta', f: 't', fn: 'a', o: 0, data: { requirements: ['REQ-1'], llm_mode: 'minimal' } },
+    ];
+    const journal = { source: 'j', records: recs.slice(0, 3) };
+    const index = new JournalIndex(dir, (f) => f !== 'skip.js');
+    index.update([journal]);
+    journal.records.push(...recs.slice(3));
+    index.update([journal]);
+    index.update([journal]);
+    assert.deepEqual(index.extras('a', 0, true), { shared: false, meta: { requirements: ['REQ-1', 'REQ-2'], llm_mode: 'minimal' }, coverage: [{ file: 'calc.js', lines: [[1, 2], [4, 5]] }] });
+    assert.deepEqual(index.extras('a', 1, true).coverage, [{ file: 'calc.js', lines: [[9, 9]] }]);
+    assert.deepEqual(index.extras('b', 0, true), { shared: true, meta: {} });
+    assert.deepEqual(index.extras('a', 0, false).coverage, undefined);
+    assert.deepEqual(index.extras('never', 0, true), { shared: false, meta: {}, coverage: [] });
+  });
+
+  it('ranges: sorted, merged, counted', () => {
+    assert.deepEqual(toRanges([5, 1, 2, 2, 3, 9]), [[1, 3], [5, 5], [9, 9]]);
+    assert.deepEqual(fromRanges([[1, 3], [7, 7]]), [1, 2, 3, 7]);
+    assert.deepEqual(unionRanges([[1, 2]], [[3, 4]], [[8, 8]]), [[1, 4], [8, 8]]);
+    assert.equal(countLines([[1, 3], [7, 7]]), 4);
+    assert.deepEqual(ratio(2, 3), { covered: 2, total: 3, percent: 66.66 }, 'floored, never rounded up');
+    assert.deepEqual(ratio(0, 0).percent, 100);
+  });
+});
+
+describe('source maps on real compiled TypeScript', () => {
+  const TS = `interface Cart {
+  items: number[];
+}
+
+export function total(cart: Cart): number {
+  let sum = 0;
+  for (const x of cart.items) {
+    sum += x;
+  }
+  return sum;
+}
+
+export function empty(): Cart {
+  return { items: [] };
+}
+`;
+
+  for (const kind of ['inline', 'file'] as const) {
+    it(`${kind} map: executed generated lines map to the .ts lines that ran`, () => {
+      const dir = mkdtempSync(path.join(os.tmpdir(), 'llmr-covmap-'));
+      const js = path.join(dir, 'cart.js');
+      const out = ts.transpileModule(TS, { fileName: 'cart.ts', compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022, sourceMap: kind === 'file', inlineSourceMap: kind === 'inline', inlineSources: kind === 'inline' } });
+      let text = out.outputText;
+      if (kind === 'file') {
+        text = text.replace(/\/\/# sourceMappingURL=.*$/m, '//# sourceMappingURL=cart.js.map');
+        writeFileSync(path.join(dir, 'cart.js.map'), out.sourceMapText!);
+      }
+      writeFileSync(js, text);
+      writeFileSync(path.join(dir, 'cart.ts'), TS);
+
+      const url = sourceMappingUrl(text);
+      assert.ok(url, 'the map comment is found');
+      const found = readMapUrl(url, js);
+      const payload = found.payload ?? JSON.parse(readFileSync(found.file!, 'utf8'));
+      if (kind === 'file') assert.equal(found.file, path.join(dir, 'cart.js.map'));
+      else assert.equal(found.payload?.sourcesContent?.[0], TS, 'inline map carries the source');
+      const map = lineMap(text, payload, dir);
+      assert.deepEqual([...map.sources.keys()], [path.join(dir, 'cart.ts')]);
+
+      const fns = profile(dir, js, `import { total } from './cart.js';\ntotal({ items: [] });\n`);
+      const ran = new Set(coveredLines(sourceLines(text), fns).map((n) => map.lines[n - 1]).filter((l) => l !== undefined).map((l) => l.line));
+      // The loop body (line 8) and empty() (line 14) did not run; the function's own lines did.
+      for (const n of [5, 6, 7, 10]) assert.ok(ran.has(n), `line ${n} ran`);
+      for (const n of [1, 2, 8, 14]) assert.ok(!ran.has(n), `line ${n} did not run`);
+    });
+  }
+
+  it('no map comment, a map named by file: URL, and a percent-encoded name', () => {
+    assert.equal(sourceMappingUrl('const x = 1;\n'), undefined);
+    assert.equal(sourceMappingUrl('x\n/*# sourceMappingURL=a.js.map */\n'), 'a.js.map');
+    assert.deepEqual(readMapUrl('file:///tmp/m.js.map', '/w/a.js'), { file: '/tmp/m.js.map' });
+    assert.deepEqual(readMapUrl('my%20map.js.map', '/w/a.js'), { file: '/w/my map.js.map' });
+    const payload = { version: 3, sources: ['a.ts'], names: [], mappings: 'AAAA' };
+    assert.deepEqual(readMapUrl(`data:application/json,${encodeURIComponent(JSON.stringify(payload))}`, '/w/a.js').payload, payload);
+  });
+});

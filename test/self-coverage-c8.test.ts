@@ -1,0 +1,83 @@
+// The coverage gate (scripts/coverage-gate.mjs) trusts our reporter's whole-run line coverage of our
+// own code. Cross-check: a few of our own unit test files, measured once by our reporter (the bundle,
+// as npm test runs it) and once by c8, must give the same covered/total lines for every lib/*.ts file
+// both report (c8 follows tsc's source maps from dist/lib/*.js to lib/*.ts, as we do).
+import { describe, it, before } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { BUNDLE, REPO, cleanEnv } from './helpers/run.js';
+import type { Report } from '../lib/types.js';
+
+const C8 = path.join(REPO, 'node_modules', '.bin', 'c8');
+// Fast unit suites touching many lib/ stages, with no timing assertions (c8 slows code down).
+const FILES = ['dist/test/aggregate-unit.test.js', 'dist/test/evidence-unit.test.js', 'dist/test/config.test.js'];
+const GATED = (f: string): boolean => f.startsWith('lib/') && f.endsWith('.ts') && !f.startsWith('lib/generated/');
+
+interface Measured {
+  ours: Map<string, number[]>;
+  c8: Map<string, number[]>;
+}
+
+function measure(): Measured {
+  const tmp = mkdtempSync(path.join(os.tmpdir(), 'llmr-selfc8-'));
+  const ours = spawnSync(process.execPath, ['--test', `--test-reporter=${BUNDLE}`, `--test-reporter-destination=${path.join(tmp, 'stream.ndjson')}`, ...FILES], {
+    cwd: REPO,
+    env: cleanEnv({ LLM_REPORT_OUTPUT_DIR: path.join(tmp, 'ours'), LLM_REPORT_HTML: 'false' }),
+    encoding: 'utf8',
+  });
+  assert.equal(ours.status, 0, `our run: ${ours.stdout}${ours.stderr}`);
+  const report = JSON.parse(readFileSync(path.join(tmp, 'ours', 'report.json'), 'utf8')) as Report;
+  const mine = new Map(report.coverage!.files.filter((f) => GATED(f.file)).map((f) => [f.file, [f.lines.covered, f.lines.total]]));
+
+  const c8 = spawnSync(C8, ['--reporter=json-summary', `--report-dir=${path.join(tmp, 'c8')}`, `--temp-directory=${path.join(tmp, 'c8-tmp')}`, process.execPath, '--test', '--test-reporter=dot', ...FILES], {
+    cwd: REPO,
+    env: cleanEnv(),
+    encoding: 'utf8',
+  });
+  assert.equal(c8.status, 0, `c8 run: ${c8.stdout}${c8.stderr}`);
+  const summary = JSON.parse(readFileSync(path.join(tmp, 'c8', 'coverage-summary.json'), 'utf8')) as Record<string, { lines: { covered: number; total: number } }>;
+  const theirs = new Map(
+    Object.entries(summary)
+      .filter(([f]) => f !== 'total')
+      .map(([f, v]): [string, number[]] => [path.relative(REPO, f).split(path.sep).join('/'), [v.lines.covered, v.lines.total]])
+      .filter(([f]) => GATED(f)),
+  );
+  return { ours: mine, c8: theirs };
+}
+
+describe('our whole-run line coverage of our own code against c8', () => {
+  let m: Measured;
+  before(() => {
+    m = measure();
+  });
+
+  it('the same lib files, with the same line totals', () => {
+    assert.ok(m.ours.size >= 20, `our reporter measured ${m.ours.size} lib files`);
+    assert.deepEqual([...m.ours.keys()].sort(), [...m.c8.keys()].sort(), 'the same lib files were loaded');
+    for (const [file, [, total]] of m.ours) assert.equal(total, m.c8.get(file)![1], `${file}: line total`);
+  });
+
+  it('covered lines: never below c8, and at most 0.5% of all lines above it (the gate cannot pass on the difference)', () => {
+    let ours = 0;
+    let theirs = 0;
+    let total = 0;
+    for (const [file, [covered, lines]] of m.ours) {
+      const c8 = m.c8.get(file)![0]!;
+      assert.ok(covered! >= c8, `${file}: ours ${covered}, c8 ${c8}`);
+      ours += covered!;
+      theirs += c8;
+      total += lines!;
+    }
+    assert.ok(ours - theirs <= total * 0.005, `ours ${ours}, c8 ${theirs} of ${total} lines`);
+  });
+
+  // Known difference on tsc output: a few lines (closing braces, multi-line statements) that our
+  // first-column mapping of each generated line counts as run and v8-to-istanbul's range mapping does not.
+  it('covered lines equal c8, file by file', { todo: 'mapping of compiled lines differs from v8-to-istanbul on a few lines' }, () => {
+    const differ = [...m.ours].filter(([file, lines]) => String(lines) !== String(m.c8.get(file))).map(([file, lines]) => `${file}: ours ${lines.join('/')}, c8 ${m.c8.get(file)?.join('/')}`);
+    assert.deepEqual(differ, [], 'covered/total lines per file, ours vs c8');
+  });
+});
