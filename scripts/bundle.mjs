@@ -24,8 +24,10 @@ const inlineTemplates = {
       const entries = names.map((n, i) => `${JSON.stringify(n)}: t${i}`);
       return { loader: 'js', contents: `${imports.join('\n')}\nconst files = Object.freeze({ ${entries.join(', ')} });\nexport function templateFiles() { return files; }\n` };
     });
-    b.onResolve({ filter: /^llmr-template:/ }, (args) => ({ path: path.join(templatesDir, args.path.slice('llmr-template:'.length)), namespace: 'llmr-template-file' }));
-    b.onLoad({ filter: /.*/, namespace: 'llmr-template-file' }, (args) => ({ contents: readFileSync(args.path, 'utf8'), loader: 'text' }));
+    // Repo-relative POSIX path: esbuild prints it in a comment, and the release bundle must not depend on
+    // where the checkout lives (test/release-reproducible.test.ts).
+    b.onResolve({ filter: /^llmr-template:/ }, (args) => ({ path: 'templates/' + args.path.slice('llmr-template:'.length), namespace: 'llmr-template-file' }));
+    b.onLoad({ filter: /.*/, namespace: 'llmr-template-file' }, (args) => ({ contents: readFileSync(path.join(root, args.path), 'utf8'), loader: 'text' }));
   },
 };
 // Test children import a small preload, not this whole file: bundle reporters/preload-entry.ts on its
@@ -64,7 +66,10 @@ await build({
   plugins: [inlineTemplates, inlinePreload],
   // Optional (PDF only), loaded by lib/render/pdf.ts with a dynamic import when present; never bundled.
   external: ['playwright-core'],
-  // Deterministic output: no absolute paths, no timestamps.
+  // Deterministic output: no absolute paths, no timestamps. esbuild names each module in a comment by
+  // its path relative to the checkout; with a symlinked node_modules the real path would leak where the
+  // link points, so keep the link's path (npm's flat layout has no duplicate packages to tell apart).
+  preserveSymlinks: true,
   sourcemap: false,
   minify: false,
   logLevel: 'warning',

@@ -1,18 +1,27 @@
-// npm test: build, then run the suite through real `node --test` with OUR reporter (dogfooding) writing
-// NDJSON + report to .tmp/self/, and node's spec reporter on stdout. With --matrix, the end-to-end
+// npm test: typecheck and lint gates (--no-lint skips them), build, then run the suite through real
+// `node --test` with OUR reporter (dogfooding) writing NDJSON + report to .tmp/self/, and node's spec
+// reporter on stdout; the last line is the bundle's size. With --matrix, the end-to-end
 // suites run again on Node 22, 24 and 26 (fetched with the `node` npm package). With --faults, only the
 // fault suites (test/faults-*.test.ts), with many repetitions (LLMR_FAULT_REPS, default 50; npm test runs
 // them with their small defaults).
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
-import { mkdirSync, readdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
 const matrix = args.includes('--matrix');
 const faults = args.includes('--faults');
 const only = args.filter((a) => !a.startsWith('--'));
+
+function gate(name, cmd, cmdArgs) {
+  const r = spawnSync(cmd, cmdArgs, { cwd: root, stdio: 'inherit' });
+  if (r.status !== 0) {
+    console.error(`test.mjs: the ${name} gate failed (${cmd} ${cmdArgs.join(' ')} exited ${r.status ?? r.signal}); fix it before the tests run.`);
+    process.exit(r.status || 1);
+  }
+}
 
 function sh(cmd, cmdArgs, opts = {}) {
   const r = spawnSync(cmd, cmdArgs, { cwd: root, stdio: 'inherit', ...opts });
@@ -21,6 +30,18 @@ function sh(cmd, cmdArgs, opts = {}) {
     process.exit(r.status ?? 1);
   }
 }
+
+// Quality gates first (typecheck needs the generated validators, which gen-validators writes): a type or
+// lint error stops the run before the slow suites. --no-lint skips both for a quick local loop.
+if (!args.includes('--no-lint')) {
+  gate('typecheck', 'npm', ['run', '--silent', 'typecheck']);
+  gate('lint', 'npm', ['run', '--silent', 'lint']);
+}
+// The bundle's size goes in the final lines of every run, whatever steps come after this one.
+process.on('exit', () => {
+  const bundle = path.join(root, 'dist', 'llm-report.mjs');
+  if (existsSync(bundle)) console.log(`\n# bundle size: dist/llm-report.mjs ${statSync(bundle).size} bytes (${(statSync(bundle).size / 1024).toFixed(1)} KiB)`);
+});
 
 sh('npm', ['run', '--silent', 'build']);
 

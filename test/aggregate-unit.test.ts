@@ -13,7 +13,7 @@ function start(runId: string, startedAt: string, argv: string[] = []): Line {
   return { type: 'run_start', schema_version: '1.0.0', tool: { name: '@org/llm-report', version: '0.1.0' }, node_version: 'v24.8.0', platform: 'linux', arch: 'x64', run_id: runId, started_at: startedAt, argv, env_names: [], config_sha256: 'a'.repeat(64), isolation: 'process' };
 }
 function test(name: string, status: TestStatus, extra: Record<string, unknown> = {}): Line {
-  return { type: 'test', id: `id-${name}`, file: 'test/x.test.js', entry_file: 'test/x.test.js', line: name.charCodeAt(0), column: 1, name, path: [], nesting: 0, occurrence: 1, status, duration_ms: 1, attempt: 0, ...extra } as Line;
+  return { type: 'test', id: `id-${name}`, file: 'test/x.test.js', entry_file: 'test/x.test.js', line: name.charCodeAt(0), column: 1, name, path: [], nesting: 0, occurrence: 1, status, duration_ms: 1, attempt: 0, ...extra };
 }
 function end(status: 'passed' | 'failed' = 'passed'): Line {
   return { type: 'run_end', status, counts: { tests: 0, suites: 0, passed: 0, failed: 0, cancelled: 0, skipped: 0, todo: 0, incomplete: 0 }, ended_at: '2024-01-01T01:00:00.000Z', duration_ms: 5 };

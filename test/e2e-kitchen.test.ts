@@ -54,8 +54,8 @@ describe('kitchen fixture (installed package)', () => {
     assert.equal(t.status, 'failed');
     assert.equal(t.failure?.kind, 'assertion');
     assert.equal(t.failure?.error_name, 'AssertionError');
-    assert.match(t.failure!.actual!, /b: \[\s*1,\s*2\s*\]/);
-    assert.match(t.failure!.expected!, /b: \[\s*1,\s*3\s*\]/);
+    assert.match(t.failure.actual!, /b: \[\s*1,\s*2\s*\]/);
+    assert.match(t.failure.expected!, /b: \[\s*1,\s*3\s*\]/);
     assert.deepEqual(t.failure?.location, { file: 'test/basic.test.js', line: 14, column: 14 });
     assert.deepEqual(t.path, ['math', 'nested']);
     assert.ok(!run.results.includes(run.dir), 'no absolute paths of the project in results.ndjson');
@@ -128,12 +128,12 @@ describe('kitchen fixture (installed package)', () => {
     const syntax = run.report!.files.find((f) => f.file === 'test/syntax.test.js');
     assert.equal(syntax?.status, 'failed');
     assert.equal(syntax?.failure?.kind, 'file');
-    assert.match(syntax!.failure!.message, /SyntaxError/);
+    assert.match(syntax.failure.message, /SyntaxError/);
     const lvl = run.report!.tests.find((t) => t.file_level && t.file === 'test/syntax.test.js');
     assert.equal(lvl?.status, 'failed');
     const imp = run.report!.files.find((f) => f.file === 'test/throwing-import.test.js');
     assert.equal(imp?.status, 'failed');
-    assert.match(imp!.failure!.message, /import-time failure/);
+    assert.match(imp.failure!.message, /import-time failure/);
   });
 
   it('process.exit() and SIGKILL mid-file: finished tests keep their status, the rest are incomplete', () => {

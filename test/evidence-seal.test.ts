@@ -40,7 +40,7 @@ for (const signing of ['ecdsa-p256', 'ed25519', 'hmac'] as Signing[]) {
       for (const f of ['report.json', 'report.html', 'results.ndjson', 'journal.ndjson', 'journal.chain', 'manifest.json', 'VERIFY.md', 'dependencies.json', 'requirements.csv', 'coverage/lcov.info']) {
         assert.ok(sums.entries.some((e) => e.path === f), `${f} is sealed`);
       }
-      const report = run.report as Report;
+      const report = run.report;
       if (signing === 'hmac') assert.equal(report.integrity?.hmac?.algorithm, 'hmac-sha256');
       else assert.equal(report.integrity?.signature?.algorithm, signing === 'ed25519' ? 'ed25519' : 'ecdsa-p256-sha256');
       assert.equal(report.integrity?.sha256sums, true);

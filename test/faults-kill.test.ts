@@ -11,7 +11,7 @@ import { cleanEnv, countsAsNode, NODE, REPO, runNodeTest } from './helpers/run.j
 import { alive, checkChaos, chaosProject, faultReps, pids, random, readReport, removeProject, SEED, sleep, startRun, truth, waitFor } from './helpers/faults.js';
 import { parseNdjson } from '../lib/report/ndjson.js';
 import { validateReport } from '../lib/generated/validators.js';
-import type { Line, Report, RunEndLine, TestLine } from '../lib/types.js';
+import type { Line, Report, TestLine } from '../lib/types.js';
 
 const CLI = path.join(REPO, 'dist', 'lib', 'cli', 'main.js');
 const TESTS = 12;
@@ -202,7 +202,7 @@ describe(`faults: killed and interrupted runs (seed ${SEED})`, () => {
         } else {
           assert.equal(report.run.status, 'aborted', `${what}: ${report.run.status}`);
           assert.equal(report.run.signal, signal);
-          assert.equal((last as RunEndLine).status, 'aborted');
+          assert.equal(last.status, 'aborted');
           assert.ok(code !== 0 || died !== null, `${what}: a non-zero exit (exit ${code}, signal ${died})`);
           t.diagnostic(checkChaos(report, { dir, tests: TESTS, faulted: new Set(FILES), what }));
         }

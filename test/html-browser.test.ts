@@ -186,7 +186,7 @@ describe('HTML report in Chromium', () => {
     const page = o.page;
     await page.focus('#list');
     await page.keyboard.press('ArrowDown'); // onto the first row: the file group
-    const focused = (): Promise<string> => page.evaluate(`document.activeElement.textContent`) as Promise<string>;
+    const focused = (): Promise<string> => page.evaluate<string>(`document.activeElement.textContent`);
     assert.match(await focused(), /test\/clamp\.test\.js/);
     await page.keyboard.press('ArrowDown');
     await page.keyboard.press('ArrowDown');
@@ -225,7 +225,7 @@ describe('HTML report in Chromium', () => {
     await page.keyboard.press('PageDown');
     assert.ok(Number(await page.evaluate(`document.activeElement.getAttribute('data-r')`)) > 65);
     await page.keyboard.press('End');
-    assert.equal(Number(await page.evaluate(`document.activeElement.getAttribute('data-r')`)), (await page.evaluate(`document.getElementById('rows').offsetHeight`)) as number / 30 - 1);
+    assert.equal(Number(await page.evaluate(`document.activeElement.getAttribute('data-r')`)), (await page.evaluate<number>(`document.getElementById('rows').offsetHeight`)) / 30 - 1);
     clean(o);
     await o.close();
   });
@@ -233,7 +233,7 @@ describe('HTML report in Chromium', () => {
   it('theme: follows the system, the toggle switches by click and keyboard, and the choice survives a reload', async () => {
     const o = await open(fakeReport(), { colorScheme: 'dark' });
     const page = o.page;
-    const bg = (): Promise<string> => page.evaluate(`getComputedStyle(document.body).backgroundColor`) as Promise<string>;
+    const bg = (): Promise<string> => page.evaluate<string>(`getComputedStyle(document.body).backgroundColor`);
     const dark = await bg();
     assert.equal(await page.getAttribute('#theme-toggle', 'aria-pressed'), 'true');
     await page.click('#theme-toggle');

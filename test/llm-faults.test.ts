@@ -161,7 +161,7 @@ describe('limits are honoured and reported', () => {
   it('token budget: no request that could exceed it is sent; tokens and cost are reported', async () => {
     const { report, requests } = await faulty(() => ({ kind: 'answer', usage: { prompt_tokens: 400, completion_tokens: 100 } }), ['--token-budget', '2600', '--concurrency', '1', '--no-cache']);
     assert.equal(report.llm?.tokens.total, requests.length * 500);
-    assert.ok(report.llm!.tokens.total <= 2600);
+    assert.ok(report.llm.tokens.total <= 2600);
     assert.ok(requests.length >= 1 && requests.length < 5, `${requests.length} requests`);
     assert.equal(report.llm?.errors_by_code.LLMR_LLM_BUDGET, 5 - requests.length);
     assert.ok(report.warnings.some((w) => w.code === 'LLMR_LLM_BUDGET'));

@@ -214,7 +214,7 @@ describe('cache', () => {
 
 describe('limits', () => {
   function fakeClock(): Clock & { t: number } {
-    const c = { t: 0, now: () => c.t, sleep: async (ms: number) => { c.t += Math.max(0, ms); } };
+    const c = { t: 0, now: () => c.t, sleep: (ms: number) => { c.t += Math.max(0, ms); return Promise.resolve(); } };
     return c;
   }
 

@@ -164,7 +164,7 @@ function synthEnd(runs: readonly Run[], records: readonly RecordLine[], status: 
 /** `all`: the fold saw one record per (test, attempt); put every attempt back and count them all. */
 function keepEveryAttempt(report: Report, records: readonly RecordLine[]): void {
   report.tests = records.filter((r): r is TestLine => r.type === 'test');
-  report.suites = records.filter((r) => r.type === 'suite') as Report['suites'];
+  report.suites = records.filter((r): r is Report['suites'][number] => r.type === 'suite');
   const byFile = new Map<string, RecordLine[]>();
   for (const r of records) {
     const list = byFile.get(r.entry_file);

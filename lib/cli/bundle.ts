@@ -77,7 +77,7 @@ export async function bundleCommand(args: string[], io: CommandIO): Promise<numb
       return 2;
     }
   }
-  const abs = path.resolve(io.cwd, dir!);
+  const abs = path.resolve(io.cwd, dir);
   let files: FileSet;
   try {
     files = readFileSet(abs);

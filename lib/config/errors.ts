@@ -52,6 +52,8 @@ const EXPECTED: Record<string, string> = {
 export function showValue(v: unknown): string {
   if (v === null) return 'null';
   const kind = Array.isArray(v) ? 'list' : typeof v === 'object' ? 'mapping' : typeof v;
+  // JSON.stringify gives undefined only for undefined, functions and symbols, which String() renders.
+  // eslint-disable-next-line @typescript-eslint/no-base-to-string
   let json = JSON.stringify(v) ?? String(v);
   if (json.length > 60) json = json.slice(0, 57) + '...';
   return `${kind} ${json}`;

@@ -77,7 +77,7 @@ function packageJsonConfig(cwd: string, hasOther: boolean): FileConfig | undefin
   let pkg: unknown;
   try {
     pkg = JSON.parse(text);
-  } catch (err) {
+  } catch {
     // A broken package.json is not ours to judge unless it (probably) holds our key.
     if (hasOther || !text.includes(`"${PACKAGE_JSON_KEY}"`)) return undefined;
     return { file: 'package.json', label: 'package.json', data: parseJson(text, 'package.json') };

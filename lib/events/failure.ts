@@ -28,7 +28,7 @@ interface ErrorLike {
 }
 
 function asErrorLike(value: unknown): ErrorLike | undefined {
-  return value !== null && typeof value === 'object' ? (value as ErrorLike) : undefined;
+  return value !== null && typeof value === 'object' ? value : undefined;
 }
 
 export function cap(text: string, max: number): string {
@@ -96,7 +96,7 @@ export function toFailure(error: unknown, ctx: FailureContext): Failure {
     cause && typeof cause.message === 'string'
       ? cause.message
       : rawCause === undefined
-        ? String(wrapper?.message ?? 'unknown failure')
+        ? render(wrapper?.message ?? 'unknown failure', ctx.maxChars)
         : render(rawCause, ctx.maxChars);
   const failure: Failure = { kind, message: ctx.redact(relativizeText(ctx.root, cap(message, ctx.maxChars))) };
   if (failureType) failure.failure_type = failureType;

@@ -220,7 +220,7 @@ export class EventNormalizer {
     }
     if (rec.type === 'test') {
       let names = this.reported.get(entryFile);
-      if (!names) this.reported.set(entryFile, (names = new Map()));
+      if (!names) this.reported.set(entryFile, (names = new Map<string, number>()));
       const full = fullName(parents, name);
       names.set(full, (names.get(full) ?? 0) + 1);
       if (wrapper) rec.file_level = true;

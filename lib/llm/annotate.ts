@@ -357,7 +357,7 @@ async function ask(job: Job, st: RunState, s: LlmSettings, totals: LlmTotals, cl
         await clock.sleep(delay);
         continue;
       }
-      const why = tooLong ? ` (Retry-After ${Math.round((e.retryAfterMs as number) / 1000)} s is longer than we wait)` : e.retryable ? ` (after ${transportRetries} retr${transportRetries === 1 ? 'y' : 'ies'})` : '';
+      const why = tooLong ? ` (Retry-After ${Math.round(e.retryAfterMs / 1000)} s is longer than we wait)` : e.retryable ? ` (after ${transportRetries} retr${transportRetries === 1 ? 'y' : 'ies'})` : '';
       if (e.fatal) st.stopped ??= { code: e.code, message: `an earlier request failed: ${e.message}` };
       return done({ code: e.code, message: `${e.message}${why}` });
     }

@@ -44,7 +44,7 @@ export async function createOpenAIProvider(opts: OpenAIOptions): Promise<Provide
     if (err instanceof APIError && typeof err.status === 'number') {
       const body = err.error as { message?: unknown } | undefined;
       const message = typeof body?.message === 'string' ? body.message : err.message;
-      return errorForStatus(err.status, message.slice(0, 500), retryAfterMs(err.headers), format);
+      return errorForStatus(err.status, message.slice(0, 500), retryAfterMs(err.headers as Parameters<typeof retryAfterMs>[0]), format);
     }
     // response.json() on a body that is not JSON, and anything else the client throws.
     const message = err instanceof Error ? `${err.name}: ${err.message}` : String(err);

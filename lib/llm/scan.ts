@@ -29,6 +29,8 @@ const EXPRESSION_KEYWORDS = new Set([
 ]);
 
 const ID_START = /[\p{ID_Start}$_\\]/u;
+// ZWNJ and ZWJ are identifier parts on their own (ECMA-262 IdentifierPartChar), not a joined sequence.
+// eslint-disable-next-line no-misleading-character-class
 const ID_PART = /[\p{ID_Continue}$\u200c\u200d\\]/u;
 // Longest first: the scanner takes the first that matches.
 const PUNCTUATORS = [

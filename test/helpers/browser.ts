@@ -66,7 +66,7 @@ export async function axe(page: Page, axeSource: string): Promise<Array<{ id: st
   // CSP blocks inline script tags; Playwright's evaluate runs in the page without one.
   await page.evaluate(axeSource);
   // A string: this file is compiled without DOM types.
-  const result = (await page.evaluate(`axe.run(document, { resultTypes: ['violations'] }).then((r) =>
-    r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 5).map((n) => n.target.join(' ')) })))`)) as Array<{ id: string; impact: string; help: string; nodes: string[] }>;
+  const result = await page.evaluate<Array<{ id: string; impact: string; help: string; nodes: string[] }>>(`axe.run(document, { resultTypes: ['violations'] }).then((r) =>
+    r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 5).map((n) => n.target.join(' ')) })))`);
   return result;
 }

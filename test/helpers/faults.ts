@@ -64,7 +64,7 @@ export function startRun(dir: string, opts: { args?: string[]; env?: Record<stri
   // TMPDIR inside the project: the reporter's work dir goes there too, and is removed with the project.
   const child = spawn(NODE, args, { cwd: dir, env: cleanEnv({ TMPDIR: dir, ...opts.env }), stdio: ['ignore', 'ignore', 'pipe'], detached: opts.detached ?? false });
   let stderr = '';
-  child.stderr!.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-20_000)));
+  child.stderr.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-20_000)));
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('close', (code, signal) => resolve({ code, signal })));
   const died = new Promise<void>((resolve) => child.on('exit', () => resolve()));
   return { child, dir, exited, died, stderr: () => stderr };

@@ -41,7 +41,7 @@ export function clientData(report: RenderReport): Record<string, unknown> {
     return i;
   };
   const tests = report.tests.map((t): ClientTest => {
-    const status = STATUSES.indexOf(t.status as (typeof STATUSES)[number]);
+    const status = STATUSES.indexOf(t.status);
     const row: ClientTest = [t.id, t.name, pathOf(t.path), fileOf(t.entry_file), t.line, status < 0 ? STATUSES.indexOf('incomplete') : status, Math.round((t.duration_ms ?? 0) * 100) / 100];
     const x: Record<string, unknown> = {};
     if (t.file !== t.entry_file) x.file = t.file;
