@@ -5,7 +5,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createRequire } from 'node:module';
-import { generateSuite, REPO } from './lib/generate.mjs';
+import { generateSuite } from './lib/generate.mjs';
 import { alternate, run, PROBE_ARG } from './lib/measure.mjs';
 import { record } from './lib/results.mjs';
 import { coverageOption } from './lib/coverage-option.mjs';

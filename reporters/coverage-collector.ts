@@ -68,7 +68,9 @@ export class CoverageCollector {
       error = err;
       result = res;
     });
-    if (error) throw error;
+    // Assigned in the (synchronous) callback, which TypeScript's narrowing cannot see.
+    const failed = error as Error | null;
+    if (failed) throw failed;
     return result;
   }
 

@@ -11,7 +11,7 @@ export function journalEnded(workDir: string | undefined, root: string): (entryF
   const read = new Map<ChildJournal, number>();
   return (entryFile, fullName) => {
     let byName = counts.get(entryFile);
-    if (!byName) counts.set(entryFile, (byName = new Map()));
+    if (!byName) counts.set(entryFile, (byName = new Map<string, { passed: number; failed: number }>()));
     for (const j of journals.poll(path.resolve(root, entryFile))) {
       let i = read.get(j) ?? 0;
       for (; i < j.records.length; i++) {

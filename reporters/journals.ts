@@ -4,7 +4,7 @@
 import { openSync, readSync, closeSync, readdirSync, fstatSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { journalPrefix } from '../lib/config/internal-env.js';
-import { parseChildJournal, type ChildJournal, type ChildRecord } from '../lib/events/child-journal.js';
+import { parseChildJournal, type ChildJournal } from '../lib/events/child-journal.js';
 import type { Warning } from '../lib/types.js';
 
 interface Tail {
@@ -94,7 +94,7 @@ export class ChildJournals {
 
   #append(t: Tail, text: string): void {
     const parsed = parseChildJournal(text, t.name);
-    t.journal.records.push(...(parsed.journal.records as ChildRecord[]));
+    t.journal.records.push(...parsed.journal.records);
     this.warnings.push(...parsed.warnings);
   }
 }

@@ -5,6 +5,7 @@ import { afterEach, beforeEach } from 'node:test';
 import { closeSync, openSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { inspect } from 'node:util';
 import { childEnvironment, journalName } from '../lib/config/internal-env.js';
 import { CHANNEL, type Channel } from '../lib/api/channel.js';
 import type { ChildRecord, TestMeta } from '../lib/events/child-journal.js';
@@ -97,7 +98,7 @@ export async function installPreload(selfUrl: string): Promise<void> {
     if (perTest) flush(mine);
     if (i >= 0) stack.splice(i, 1);
     const rec: ChildRecord = { k: 'end', f: entry, n: ctx.name, fn: ctx.fullName, p: ctx.passed !== false };
-    if (ctx.passed === false && ctx.error) rec.m = String(ctx.error.message ?? ctx.error);
+    if (ctx.passed === false && ctx.error) rec.m = typeof ctx.error.message === 'string' ? ctx.error.message : inspect(ctx.error.message ?? ctx.error);
     write(rec);
   });
 

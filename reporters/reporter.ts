@@ -132,6 +132,7 @@ function onAbort(recorder: RunRecorder, isolation: 'process' | 'none'): () => vo
 
 export default async function* llmReport(source: AsyncIterable<TestEvent>): AsyncGenerator<string, void> {
   const cwd = process.cwd();
+  // eslint-disable-next-line @typescript-eslint/only-throw-error -- rethrows what loadConfig threw, unchanged
   if (configError) throw configError;
   if (!loaded) loaded = loadConfig({ cwd });
   const { config } = loaded;

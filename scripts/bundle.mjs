@@ -30,20 +30,29 @@ const inlineTemplates = {
     b.onLoad({ filter: /.*/, namespace: 'llmr-template-file' }, (args) => ({ contents: readFileSync(path.join(root, args.path), 'utf8'), loader: 'text' }));
   },
 };
-// Test children import a small preload, not this whole file: bundle reporters/preload-entry.ts on its
-// own and carry it as text in place of reporters/preload-source.ts; the reporter writes it out per run.
-const preload = await build({
-  entryPoints: [path.join(root, 'reporters', 'preload-entry.ts')],
-  write: false,
+// What both builds share. Deterministic output: no absolute paths, no timestamps. esbuild names each
+// module in a comment by its path relative to the checkout; with a symlinked node_modules the real path
+// would leak where the link points, so keep the link's path (npm's flat layout has no duplicate
+// packages to tell apart).
+const common = {
   bundle: true,
   platform: 'node',
   target: 'node20.19',
   format: 'esm',
   legalComments: 'inline',
+  preserveSymlinks: true,
   sourcemap: false,
   minify: false,
   logLevel: 'warning',
   banner: { js: "import { createRequire as __llmrCreateRequire } from 'node:module'; const require = __llmrCreateRequire(import.meta.url);" },
+};
+
+// Test children import a small preload, not this whole file: bundle reporters/preload-entry.ts on its
+// own and carry it as text in place of reporters/preload-source.ts; the reporter writes it out per run.
+const preload = await build({
+  ...common,
+  entryPoints: [path.join(root, 'reporters', 'preload-entry.ts')],
+  write: false,
 });
 const preloadText = preload.outputFiles[0].text;
 const inlinePreload = {
@@ -55,24 +64,12 @@ const inlinePreload = {
   },
 };
 await build({
+  ...common,
   entryPoints: [path.join(root, 'reporters', 'bundle-entry.ts')],
   outfile,
-  bundle: true,
-  platform: 'node',
-  target: 'node20.19',
-  format: 'esm',
-  legalComments: 'inline',
   define: { __LLMR_BUNDLE__: 'true' },
   plugins: [inlineTemplates, inlinePreload],
   // Optional (PDF only), loaded by lib/render/pdf.ts with a dynamic import when present; never bundled.
   external: ['playwright-core'],
-  // Deterministic output: no absolute paths, no timestamps. esbuild names each module in a comment by
-  // its path relative to the checkout; with a symlinked node_modules the real path would leak where the
-  // link points, so keep the link's path (npm's flat layout has no duplicate packages to tell apart).
-  preserveSymlinks: true,
-  sourcemap: false,
-  minify: false,
-  logLevel: 'warning',
-  banner: { js: "import { createRequire as __llmrCreateRequire } from 'node:module'; const require = __llmrCreateRequire(import.meta.url);" },
 });
 console.log(`bundle: dist/llm-report.mjs ${(statSync(outfile).size / 1024).toFixed(1)} KiB (test-child preload ${(Buffer.byteLength(preloadText) / 1024).toFixed(1)} KiB)`);

@@ -72,7 +72,7 @@ test('--check names exactly the page a schema change makes stale', () => {
   assert.equal(r.status, 1);
   assert.deepEqual(staleNames(r.stderr), ['docs/reference/line.md']);
   assert.equal(genDocs(tmp).status, 0);
-  assert.match(readFileSync(path.join(tmp, 'docs/reference/line.md'), 'utf8'), /^\| `new_field` \| string \| no \|  \| A new field\. \|$/m);
+  assert.match(readFileSync(path.join(tmp, 'docs/reference/line.md'), 'utf8'), /^\| `new_field` \| string \| no \| {2}\| A new field\. \|$/m);
 
   // A description reached through a cross-file $ref (report.json run.tool -> line.schema.json).
   edit('line.schema.json', (s) => (s.$defs.run_start.properties.tool.properties.name.description = 'Renamed.'));

@@ -73,10 +73,10 @@ describe('examples/minimal', () => {
     const dose = lineOf(src, 'return Math.min');
     for (const name of ['scales with weight', 'caps at the maximum dose']) {
       const ran = ranLines(byName(report, name), 'src/dose.js');
-      assert.ok(ran.has(guard) && ran.has(dose), `${name}: ${[...ran]}`);
+      assert.ok(ran.has(guard) && ran.has(dose), `${name}: ${[...ran].join(", ")}`);
     }
     const threw = ranLines(byName(report, 'rejects a non-positive weight'), 'src/dose.js');
-    assert.ok(threw.has(guard) && !threw.has(dose), `it threw at the guard: ${[...threw]}`);
+    assert.ok(threw.has(guard) && !threw.has(dose), `it threw at the guard: ${[...threw].join(", ")}`);
     assert.ok(readFileSync(path.join(dir, 'llm-report', 'report.html'), 'utf8').includes('rejects a non-positive weight'));
     assert.match(readFileSync(path.join(dir, 'llm-report', 'coverage', 'lcov.info'), 'utf8'), /^SF:src\/dose\.js$/m);
   });
@@ -94,8 +94,8 @@ describe('examples/typescript', () => {
     const normal = lineOf(path.join(dir, src), "return 'normal';");
     const kept = ranLines(byName(report, 'keeps mmol/L as is'), src);
     const converted = ranLines(byName(report, 'converts mg/dL'), src);
-    assert.ok(kept.has(keep) && !kept.has(convert), `keeps mmol/L: ${[...kept]}`);
-    assert.ok(converted.has(convert) && !converted.has(keep), `converts mg/dL: ${[...converted]}`);
+    assert.ok(kept.has(keep) && !kept.has(convert), `keeps mmol/L: ${[...kept].join(", ")}`);
+    assert.ok(converted.has(convert) && !converted.has(keep), `converts mg/dL: ${[...converted].join(", ")}`);
     for (const t of report.tests) {
       assert.equal(t.file, 'test/glucose.test.ts', `${t.name}: located in the .ts test file`);
       assert.deepEqual(t.coverage?.map((c) => c.file), [src], `${t.name}: coverage of .ts files only`);
@@ -258,7 +258,7 @@ describe('examples/sharded-ci', () => {
     for (const s of ran.steps) assert.equal(s.status, 0, `${s.job} ${JSON.stringify(s.matrix)}: ${s.step}\n${s.stdout}\n${s.stderr}`);
     assert.deepEqual([...ran.artifacts.keys()], ['llm-report-shard-1', 'llm-report-shard-2', 'llm-report-shard-3', 'llm-report-shard-4', 'llm-report']);
     const perShard = [1, 2, 3, 4].map((i) => readOutputs(ran.artifacts.get(`llm-report-shard-${i}`)!).report.tests.length);
-    assert.ok(perShard.every((n) => n > 0 && n < whole.report.tests.length), `tests per shard: ${perShard}`);
+    assert.ok(perShard.every((n) => n > 0 && n < whole.report.tests.length), `tests per shard: ${perShard.join(", ")}`);
     assert.equal(perShard.reduce((a, b) => a + b), whole.report.tests.length);
   });
 

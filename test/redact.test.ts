@@ -268,20 +268,31 @@ describe('performance (ReDoS)', () => {
   const r = createRedactor({ secretValues: ['hunter2222', 'aaaaaa'], patterns: ['(?i)customer-\\d{4}'] });
   const time = (text: string): number => {
     r(text.slice(0, 4096)); // warm up the compiled regexes
-    const t0 = performance.now();
-    r(text);
-    return performance.now() - t0;
+    let best = Infinity;
+    for (let i = 0; i < 3; i++) {
+      const t0 = performance.now();
+      r(text);
+      best = Math.min(best, performance.now() - t0);
+    }
+    return best;
+  };
+  // Growth, not a time limit (timings belong in bench/): 8x the input must cost about 8x, not 64x as a
+  // quadratic rule would. A ratio of two runs side by side holds on a loaded machine.
+  const growth = (text: string): { ratio: number; detail: string } => {
+    const small = time(text.slice(0, text.length / 8));
+    const big = time(text);
+    return { ratio: big / Math.max(small, 0.05), detail: `${small.toFixed(2)} ms for 1/8, ${big.toFixed(2)} ms for all` };
   };
 
-  test('1 MB of realistic test output in well under 100 ms', () => {
+  test('1 MB of realistic test output: time grows linearly with the input', () => {
     const [gh] = sample(TOKENS['github-token'] as fc.Arbitrary<string>, 1);
     const chunk =
       'ok 12 - adds numbers (/home/u/project/test/math.test.js:10:5) sha 9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08\n' +
       `    at Object.<anonymous> (file:///repo/test/auth.test.mjs:44:7) {"status":"passed","token":"${gh}"}\n` +
       'GET https://api.example.com/v1/items?page=2 200 12ms password=hunter2222 Authorization: Bearer abcdefghijklmnop\n';
     const text = fill(chunk);
-    const ms = Math.min(time(text), time(text));
-    assert.ok(ms < 100, `${ms.toFixed(1)} ms`);
+    const { ratio, detail } = growth(text);
+    assert.ok(ratio < 24, `x${ratio.toFixed(1)}: ${detail}`);
   });
 
   // One adversarial input per rule shape: dense near-misses that would be quadratic with unbounded
@@ -317,9 +328,9 @@ describe('performance (ReDoS)', () => {
     pattern: fill('customer-12'),
   };
   for (const [name, text] of Object.entries(ADVERSARIAL)) {
-    test(`adversarial 1 MB: ${name}`, () => {
-      const ms = time(text);
-      assert.ok(ms < 750, `${ms.toFixed(1)} ms`);
+    test(`adversarial 1 MB: ${name}: time grows linearly with the input`, () => {
+      const { ratio, detail } = growth(text);
+      assert.ok(ratio < 24, `x${ratio.toFixed(1)}: ${detail}`);
     });
   }
 });

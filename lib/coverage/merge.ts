@@ -4,12 +4,10 @@
 import v8Coverage from '@bcoe/v8-coverage';
 import type { V8Function } from './v8-lines.js';
 
-const { mergeProcessCovs } = v8Coverage;
-
 export function mergeFunctions(lists: V8Function[][]): V8Function[] {
   if (lists.length === 0) return [];
   if (lists.length === 1) return lists[0]!;
-  const merged = mergeProcessCovs(lists.map((functions) => ({ result: [{ scriptId: '0', url: 'file:///x', functions }] })));
+  const merged = v8Coverage.mergeProcessCovs(lists.map((functions) => ({ result: [{ scriptId: '0', url: 'file:///x', functions }] })));
   return merged.result[0]?.functions ?? [];
 }
 

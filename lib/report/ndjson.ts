@@ -2,7 +2,6 @@
 // validator). Reading never throws on content: every complete, valid line is kept and every bad
 // one becomes a located warning (file and line number), so a torn or corrupt journal loses nothing else.
 import { validateLine } from '../generated/validate-line.js';
-import { canonicalJson } from './canonical.js';
 import { warning } from '../warnings.js';
 import type { Line, Warning } from '../types.js';
 
