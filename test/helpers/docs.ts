@@ -30,13 +30,8 @@ export interface RunnableBlock {
 const FENCE = /^(\s*)(`{3,}|~{3,})(.*)$/;
 const MARKER = /^<!--\s*runnable\b(.*?)-->\s*$/;
 
-/**
- * The blocks a page marks runnable: an HTML comment `<!-- runnable -->` (optionally with `exit=N` and
- * `expect="text"`) on the line before a fenced `sh`/`bash` block. A marker anywhere else is an error.
- */
-export function runnableBlocks(page: string, text: string): RunnableBlock[] {
-  const lines = text.split('\n');
-  const out: RunnableBlock[] = [];
+/** The lines outside fenced code blocks, with their 0-based numbers. */
+function* outsideFences(lines: string[]): Generator<[number, string]> {
   let fence: string | undefined;
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i]!;
@@ -49,6 +44,18 @@ export function runnableBlocks(page: string, text: string): RunnableBlock[] {
       fence = f[2]!;
       continue;
     }
+    yield [i, line];
+  }
+}
+
+/**
+ * The blocks a page marks runnable: an HTML comment `<!-- runnable -->` (optionally with `exit=N` and
+ * `expect="text"`) on the line before a fenced `sh`/`bash` block. A marker anywhere else is an error.
+ */
+export function runnableBlocks(page: string, text: string): RunnableBlock[] {
+  const lines = text.split('\n');
+  const out: RunnableBlock[] = [];
+  for (const [i, line] of outsideFences(lines)) {
     const m = MARKER.exec(line.trim());
     if (!m) continue;
     const where = `${page}:${i + 2}`;
@@ -68,7 +75,6 @@ export function runnableBlocks(page: string, text: string): RunnableBlock[] {
     const unknown = opts.replace(/\bexit=\d+/, '').replace(/\bexpect="[^"]*"/, '').trim();
     if (unknown) throw new Error(`${page}:${i + 1}: unknown runnable option "${unknown}" (exit=N, expect="text")`);
     out.push({ where, script: body.join('\n'), exit: exit ? Number(exit[1]) : 0, ...(expect ? { expect: expect[1]! } : {}) });
-    i = j;
   }
   return out;
 }
@@ -87,17 +93,7 @@ export function slug(heading: string): string {
 export function anchors(text: string): Set<string> {
   const out = new Set<string>();
   const count = new Map<string, number>();
-  let fence: string | undefined;
-  for (const line of text.split('\n')) {
-    const f = FENCE.exec(line);
-    if (fence) {
-      if (f && f[2]!.startsWith(fence) && f[3]!.trim() === '') fence = undefined;
-      continue;
-    }
-    if (f) {
-      fence = f[2]!;
-      continue;
-    }
+  for (const [, line] of outsideFences(text.split('\n'))) {
     const h = /^#{1,6}\s+(.*?)\s*#*\s*$/.exec(line);
     if (h) {
       const base = slug(h[1]!);
@@ -118,19 +114,8 @@ export interface Link {
 /** Markdown links and images outside code (fenced blocks, indented blocks, inline code spans). */
 export function links(page: string, text: string): Link[] {
   const out: Link[] = [];
-  let fence: string | undefined;
   const lines = text.split('\n');
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i]!;
-    const f = FENCE.exec(line);
-    if (fence) {
-      if (f && f[2]!.startsWith(fence) && f[3]!.trim() === '') fence = undefined;
-      continue;
-    }
-    if (f) {
-      fence = f[2]!;
-      continue;
-    }
+  for (const [i, line] of outsideFences(lines)) {
     if (/^( {4}|\t)/.test(line) && (i === 0 || lines[i - 1]!.trim() === '' || /^( {4}|\t)/.test(lines[i - 1]!))) continue;
     const prose = line.replace(/`[^`]*`/g, '');
     for (const m of prose.matchAll(/!?\[[^\]]*\]\(\s*<?([^)\s>]+)>?(?:\s+"[^"]*")?\s*\)/g)) out.push({ where: `${page}:${i + 1}`, target: m[1]! });
