@@ -1,7 +1,8 @@
 // Record types. They follow schemas/line.schema.json and schemas/report.schema.json (the contracts);
 // change a schema first, then the type here.
 
-export const SCHEMA_VERSION = '1.0.0';
+// Minor: optional fields added (1.1.0: coverage `profile`); a reader refuses newer minors (lib/aggregate/schema-version.ts).
+export const SCHEMA_VERSION = '1.1.0';
 
 export type TestStatus = 'passed' | 'failed' | 'skipped' | 'todo' | 'cancelled' | 'incomplete';
 export type RunStatus = 'passed' | 'failed' | 'incomplete' | 'aborted';
@@ -236,6 +237,17 @@ export interface CoverageLine {
   lines: { covered: LineRange[]; total: number };
   functions: { covered: number; total: number };
   branches: { covered: number; total: number };
+  /** Since schema 1.1.0: each process's V8 function coverage, what the two counts above are computed from (lib/coverage/profile.ts). */
+  profiles?: ProfileFunction[][];
+}
+
+/** One function of a file's whole-run V8 profile: identity (name, offsets) and counts. */
+export interface ProfileFunction {
+  name: string;
+  /** V8 isBlockCoverage: ranges after the first are blocks (branches). */
+  block: boolean;
+  /** [startOffset, endOffset, count]; the first is the function itself. */
+  ranges: Array<[number, number, number]>;
 }
 
 export interface Ratio {

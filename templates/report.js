@@ -90,11 +90,13 @@
   var FILES = D.files;
   var PATHS = D.paths;
   var sources = D.sources || {};
+  var RUNS = D.runs || []; // aggregates: [{i: run id, p: source path, s: shard}]
   var byId = new Map();
   var groups = new Map(); // group key -> {n, c: counts by status code}; files are keyed "<index>", suites "<file>\u0001a\u0001b"
   var fileCounts = new Array(FILES.length).fill(0);
   var statusCounts = [0, 0, 0, 0, 0, 0];
   var reqSet = new Set();
+  var flakyCount = 0;
   function group(key) {
     var g = groups.get(key);
     if (!g) { g = { n: 0, c: [0, 0, 0, 0, 0, 0] }; groups.set(key, g); }
@@ -119,6 +121,7 @@
       for (var c = 0; c < chain.length; c++) { chain[c].n++; chain[c].c[s]++; }
       statusCounts[s]++;
       fileCounts[file]++;
+      if (t[X] && t[X].flaky) flakyCount++;
       var rq = t[X] && t[X].requirements;
       if (rq) for (var q = 0; q < rq.length; q++) reqSet.add(String(rq[q]));
     }
@@ -136,7 +139,7 @@
   }
 
   // ---------------------------------------------------------------- filter and sort state
-  var F = { words: [], status: [true, true, true, true, true, true], file: -1, req: '', sort: 'source' };
+  var F = { words: [], status: [true, true, true, true, true, true], file: -1, req: '', flaky: false, sort: 'source' };
   var collapsed = new Set();
   var rows = []; // {g: key, d, label, file} | {t: index, d}
   var sorted = {};
@@ -145,6 +148,7 @@
     var t = T[idx];
     if (!F.status[t[STATUS]]) return false;
     if (F.file >= 0 && t[FILE] !== F.file) return false;
+    if (F.flaky && !(t[X] && t[X].flaky)) return false;
     if (F.req) {
       var r = t[X] && t[X].requirements;
       if (!r || r.indexOf(F.req) < 0) return false;
@@ -271,6 +275,7 @@
       el = h('a', null, [
         h('span', 'badge s-' + st, st),
         h('span', 'name', F.sort === 'source' ? t[NAME] : fullName(t)),
+        t[X] && t[X].flaky ? h('span', 'badge flaky-badge', 'flaky') : null,
         F.sort === 'source' ? null : h('span', 'loc mono', FILES[t[FILE]].f + ':' + t[LINE]),
         h('span', 'dur', duration(t[DUR])),
       ]);
@@ -415,6 +420,11 @@
     pairs.forEach(function (p) { if (p && p[1] !== undefined && p[1] !== null && p[1] !== '') el.appendChild(h('div', null, [h('dt', null, p[0]), h('dd', p[2] || null, p[1])])); });
     return el;
   }
+  // An aggregate's source run: its file, shard and id.
+  function runRef(r) {
+    var run = RUNS[r] || { i: String(r) };
+    return [run.p ? h('span', 'mono', run.p) : null, run.s ? h('span', 'muted', ' (shard ' + run.s + ')') : null, h('span', 'muted', ' run '), h('span', 'mono', run.i)];
+  }
   function pre(text, cls) { return h('pre', 'block' + (cls ? ' ' + cls : ''), text); }
   function failureEl(f, print) {
     var head = h('p', 'f-head', [h('strong', null, f.kind)]);
@@ -482,8 +492,17 @@
       ['Attempt', x.attempt ? String(x.attempt) : undefined],
       ['Permalink', link, 'mono'],
       ['Recovered', x.recovered ? 'from the in-child journal (' + x.recovered + ')' : undefined],
-      ['Flaky', x.flaky ? 'yes: its outcome differed across runs or attempts' : undefined],
+      ['Flaky', x.flaky ? [h('span', 'badge flaky-badge', 'flaky'), ' its outcome differed across runs or attempts'] : undefined],
+      ['From', x.run !== undefined ? runRef(x.run) : undefined],
     ]));
+    if (x.history && x.history.length) {
+      art.appendChild(h('h4', null, 'History: every outcome, oldest first'));
+      art.appendChild(h('ol', 'history', x.history.map(function (e) {
+        var li = h('li', null, [h('span', 'badge s-' + e[0], e[0]), e[1] ? h('span', 'muted', ' attempt ' + e[1]) : null, ' · ', runRef(e[2])]);
+        li.setAttribute('data-status', e[0]);
+        return li;
+      })));
+    }
     if (x.failure) art.appendChild(failureEl(x.failure, print));
     if (x.skip_reason) art.appendChild(h('p', null, [h('strong', null, 'Skipped: '), x.skip_reason]));
     if (x.todo_reason) art.appendChild(h('p', null, [h('strong', null, 'Todo: '), x.todo_reason]));
@@ -567,6 +586,12 @@
     o.value = String(i);
     fileSel.appendChild(o);
   });
+  var flakyBox = $('f-flaky');
+  if (flakyCount) {
+    $('f-flaky-wrap').hidden = false;
+    add($('f-flaky-n'), count(flakyCount));
+    flakyBox.addEventListener('change', function () { F.flaky = flakyBox.checked; apply(false); });
+  }
   if (reqSet.size) {
     $('f-req-wrap').hidden = false;
     Array.from(reqSet).sort().forEach(function (r) { var o = h('option', null, r); o.value = r; reqSel.appendChild(o); });
@@ -589,6 +614,8 @@
     F.words = [];
     F.file = -1;
     F.req = '';
+    F.flaky = false;
+    if (flakyBox) flakyBox.checked = false;
     STATUS_ORDER.forEach(function (s, code) { F.status[code] = true; var b = $('st-' + s); if (b) b.checked = true; });
   }
   $('filters').addEventListener('reset', function (ev) {
@@ -638,7 +665,8 @@
     var x = t[X] || {};
     var status = STATUS_ORDER[t[STATUS]];
     var path = PATHS[t[PATH]];
-    var cell = h('td', null, [path.length ? h('span', 'muted', path.join(' › ') + ' › ') : null, t[NAME]]);
+    var cell = h('td', null, [path.length ? h('span', 'muted', path.join(' › ') + ' › ') : null, t[NAME], x.flaky ? [' ', h('span', 'badge flaky-badge', 'flaky')] : null]);
+    if (x.history && x.history.length) cell.appendChild(h('div', 'muted', 'History: ' + x.history.map(function (e) { return e[1] ? e[0] + ' (attempt ' + e[1] + ')' : e[0]; }).join(', ')));
     if (x.skip_reason) cell.appendChild(h('div', 'muted', 'Skipped: ' + x.skip_reason));
     if (x.todo_reason) cell.appendChild(h('div', 'muted', 'Todo: ' + x.todo_reason));
     if (x.failure) cell.appendChild(h('div', 'muted', 'Failure: ' + x.failure.kind));

@@ -9,7 +9,7 @@ import { copyFixture } from './helpers/run.js';
 import { cli, readOutputs, runInto } from './helpers/aggregate.js';
 import { validateReport } from '../lib/generated/validators.js';
 import { jobSummary } from '../lib/ci/github.js';
-import type { Report, TestLine } from '../lib/types.js';
+import { SCHEMA_VERSION, type Report, type TestLine } from '../lib/types.js';
 
 const byName = (r: Report, name: string): TestLine[] => r.tests.filter((t) => t.name === name);
 
@@ -88,16 +88,20 @@ describe('aggregate: three runs with a flaky test', () => {
 
   it('a future or mismatched schema_version is a clear error naming the file', () => {
     const results = readFileSync(path.join(dir, 'runs/run-1/results.ndjson'), 'utf8');
-    writeFileSync(path.join(dir, 'future.ndjson'), results.replace('"schema_version":"1.0.0"', '"schema_version":"1.1.0"'));
-    writeFileSync(path.join(dir, 'old.ndjson'), results.replace('"schema_version":"1.0.0"', '"schema_version":"0.9.0"'));
+    const ours = `"schema_version":"${SCHEMA_VERSION}"`;
+    const [major, minor] = SCHEMA_VERSION.split('.').map(Number) as [number, number];
+    const newer = `${major}.${minor + 1}.0`;
+    assert.ok(results.includes(ours));
+    writeFileSync(path.join(dir, 'future.ndjson'), results.replace(ours, `"schema_version":"${newer}"`));
+    writeFileSync(path.join(dir, 'old.ndjson'), results.replace(ours, '"schema_version":"0.9.0"'));
     const report = JSON.parse(readFileSync(path.join(dir, 'runs/run-1/report.json'), 'utf8'));
     writeFileSync(path.join(dir, 'future-report.json'), JSON.stringify({ ...report, schema_version: '2.0.0' }));
     const future = cli(['aggregate', 'runs/run-2', 'future.ndjson', '--out', 'x'], dir);
     assert.equal(future.status, 2);
-    assert.match(future.stderr, /future\.ndjson: schema_version 1\.1\.0 is newer than this llm-report's 1\.0\.0/);
+    assert.ok(future.stderr.includes(`future.ndjson: schema_version ${newer} is newer than this llm-report's ${SCHEMA_VERSION}`), future.stderr);
     const old = cli(['aggregate', 'old.ndjson', '--out', 'x'], dir);
     assert.equal(old.status, 2);
-    assert.match(old.stderr, /old\.ndjson: schema_version 0\.9\.0 does not match this llm-report's 1\.0\.0 \(major 0 vs 1\)/);
+    assert.ok(old.stderr.includes(`old.ndjson: schema_version 0.9.0 does not match this llm-report's ${SCHEMA_VERSION} (major 0 vs ${major})`), old.stderr);
     const futureReport = cli(['aggregate', 'future-report.json', '--out', 'x'], dir);
     assert.equal(futureReport.status, 2);
     assert.match(futureReport.stderr, /future-report\.json: schema_version 2\.0\.0 is newer/);

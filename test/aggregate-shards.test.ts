@@ -1,5 +1,5 @@
 // A fixture run as 4 shards (--test-shard=i/4, each into its own output directory) and aggregated
-// gives the same tests, statuses, counts and whole-run line coverage as one unsharded run; the same
+// gives the same tests, statuses, counts and whole-run coverage (lines, functions, branches) as one unsharded run; the same
 // inputs aggregated twice give byte-identical outputs; a missing shard makes the aggregate incomplete.
 import { before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -44,12 +44,26 @@ describe('aggregate --policy merge: 4 shards of one run', () => {
     const lines = (o: Outputs) => Object.fromEntries(o.coverage.map((c) => [c.file, c.lines]));
     assert.deepEqual(lines(agg), lines(whole));
     assert.deepEqual(agg.report.coverage?.totals.lines, whole.report.coverage?.totals.lines);
-    // Functions and branches come as counts without identities: the union is a lower bound.
-    for (const c of agg.coverage) {
-      const w = whole.coverage.find((x) => x.file === c.file)!;
-      assert.ok(c.functions.covered <= w.functions.covered && c.branches.covered <= w.branches.covered, c.file);
-    }
-    // lcov holds lines only: the aggregate's is the unsharded run's, byte for byte.
+  });
+
+  it('has the same function and branch totals (covered/total) as the unsharded run, file by file', () => {
+    const fnBr = (o: Outputs) => Object.fromEntries(o.coverage.map((c) => [c.file, { functions: c.functions, branches: c.branches }]));
+    assert.deepEqual(fnBr(agg), fnBr(whole));
+    assert.deepEqual(agg.report.coverage?.totals.functions, whole.report.coverage?.totals.functions);
+    assert.deepEqual(agg.report.coverage?.totals.branches, whole.report.coverage?.totals.branches);
+    assert.deepEqual(agg.report.coverage?.files, whole.report.coverage?.files);
+    // Not trivially equal: the shards alone cover less of src/stock.js than the whole run does.
+    const stock = (o: Outputs) => o.coverage.find((c) => c.file === 'src/stock.js')!;
+    assert.ok(stock(whole).functions.total > 0 && stock(whole).branches.total > 0, 'the fixture has functions and branches');
+    const shards = [1, 2, 3, 4].map((i) => readOutputs(path.join(dir, 'ci', `shard-${i}`)).coverage.find((c) => c.file === 'src/stock.js'));
+    assert.ok(shards.every((c) => c && c.branches.covered < stock(whole).branches.covered), 'each shard alone covers fewer branches');
+    // Every process's profile is kept, as the unsharded run keeps them: an aggregate of this aggregate stays exact too.
+    assert.deepEqual(stock(agg).profiles, stock(whole).profiles);
+    assert.equal(stock(agg).profiles!.length, 5, 'one profile per test file process that loaded src/stock.js');
+    assert.equal(agg.report.warnings.filter((w) => w.code === 'LLMR_AGG_COVERAGE_PARTIAL').length, 0);
+  });
+
+  it('writes the same lcov as the unsharded run, byte for byte', () => {
     const lcov = (d: string) => readFileSync(path.join(dir, d, 'coverage', 'lcov.info'), 'utf8');
     assert.equal(lcov('agg'), lcov('whole'));
   });

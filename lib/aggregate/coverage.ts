@@ -1,7 +1,11 @@
-// Whole-run coverage across runs: per file, the union of the covered lines (a line run by any shard
-// was run). Totals count every line of the file, so they agree between runs of the same source and the
-// union equals what one unsharded run reports. Functions and branches come as counts only, with no
-// identities: their union cannot be computed, so the largest count is kept (a lower bound).
+// Whole-run coverage across runs, per file. Lines: the union of the covered lines (a line run by any
+// shard was run); totals count every line of the file, so they agree between runs of the same source.
+// Functions and branches: every process's V8 profile of every run (coverage `profiles`), merged at once
+// as one run merges its processes and counted the same way, so shards add up to what one unsharded run
+// reports (lib/coverage/profile.ts says why merged profiles would not). A run without profiles (schema
+// 1.0.0, or no process exited normally) leaves only counts: then the largest is kept, a lower bound, and
+// the file is named so nobody takes it for exact.
+import { profileCounts, sortProfiles } from '../coverage/profile.js';
 import { compareText } from './text.js';
 import type { CoverageLine, LineRange } from '../types.js';
 
@@ -21,8 +25,14 @@ const maxOf = (list: ReadonlyArray<{ covered: number; total: number }>): { cover
   total: Math.max(...list.map((x) => x.total)),
 });
 
+export interface UnionResult {
+  coverage: CoverageLine[];
+  /** Files whose function and branch totals are a lower bound (some run had counts, no profile). */
+  inexact: string[];
+}
+
 /** The one place coverage of several runs is combined. */
-export function unionCoverage(perRun: ReadonlyArray<readonly CoverageLine[]>): CoverageLine[] {
+export function unionCoverage(perRun: ReadonlyArray<readonly CoverageLine[]>): UnionResult {
   const byFile = new Map<string, CoverageLine[]>();
   for (const lines of perRun) {
     for (const c of lines) {
@@ -31,14 +41,23 @@ export function unionCoverage(perRun: ReadonlyArray<readonly CoverageLine[]>): C
       byFile.set(c.file, list);
     }
   }
-  return [...byFile.keys()].sort(compareText).map((file) => {
+  const inexact: string[] = [];
+  const coverage = [...byFile.keys()].sort(compareText).map((file): CoverageLine => {
     const list = byFile.get(file)!;
-    return {
+    const line: CoverageLine = {
       type: 'coverage',
       file,
       lines: { covered: unionRanges(list.map((c) => c.lines.covered)), total: Math.max(...list.map((c) => c.lines.total)) },
       functions: maxOf(list.map((c) => c.functions)),
       branches: maxOf(list.map((c) => c.branches)),
     };
+    if (list.every((c) => c.profiles)) {
+      // Every process of every run, merged at once: the same set one unsharded run merges.
+      const profiles = sortProfiles(list.flatMap((c) => c.profiles!));
+      Object.assign(line, profileCounts(profiles));
+      line.profiles = profiles;
+    } else if (list.length > 1) inexact.push(file);
+    return line;
   });
+  return { coverage, inexact };
 }

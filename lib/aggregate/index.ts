@@ -84,7 +84,17 @@ function wholeRunCoverage(runs: readonly Run[], warnings: Warning[]): CoverageLi
       warning('LLMR_AGG_COVERAGE_PARTIAL', `whole-run coverage leaves out ${without.map((r) => `${r.source.path} (${r.source.coverageTotalsOnly ? 'a report.json holds totals, not lines' : 'coverage off'})`).join(', ')}`),
     );
   }
-  return unionCoverage(withLines.map((r) => r.coverage));
+  const union = unionCoverage(withLines.map((r) => r.coverage));
+  if (union.inexact.length) {
+    const old = withLines.filter((r) => r.coverage.some((c) => !c.profiles)).map((r) => r.source.path);
+    warnings.push(
+      warning(
+        'LLMR_AGG_COVERAGE_PARTIAL',
+        `function and branch totals of ${union.inexact.join(', ')} are a lower bound: ${old.join(', ')} carr${old.length === 1 ? 'ies' : 'y'} counts without the V8 profile needed to merge them (written before schema 1.1.0, or no test process exited normally)`,
+      ),
+    );
+  }
+  return union.coverage;
 }
 
 function sourceInfo(run: Run, groups: readonly Group[]): AggregateInfo['sources'][number] {

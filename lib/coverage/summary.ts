@@ -7,6 +7,7 @@ import { relPath } from '../paths.js';
 import { countLines, toRanges, unionRanges, type LineRange } from './ranges.js';
 import type { CoverageLine } from '../types.js';
 import { functionBranchCounts, mergeFunctions } from './merge.js';
+import { sortProfiles, toProfile } from './profile.js';
 import type { V8Function } from './v8-lines.js';
 
 interface Acc {
@@ -50,14 +51,19 @@ export function coverageLines(journals: ChildJournal[], root: string, keep: (rel
     .map(([file, a]) => {
       const covered = unionRanges(a.covered, toRanges(a.ignored)).filter(([s]) => s <= a.total).map(([s, e]): LineRange => [s, Math.min(e, a.total)]);
       // A process killed before its exit record has no profile: its lines count, its functions cannot.
+      // Converted before the merge, which mutates its inputs.
+      const profiles = a.profiles.map(toProfile);
       const counts = functionBranchCounts(mergeFunctions(a.profiles));
-      return {
+      const line: CoverageLine = {
         type: 'coverage',
         file,
         lines: { covered, total: a.total },
         functions: { covered: counts.functions[0], total: counts.functions[1] },
         branches: { covered: counts.branches[0], total: counts.branches[1] },
       };
+      // Kept so that aggregate can merge runs' processes the same way (exact function and branch totals).
+      if (profiles.length > 0) line.profiles = sortProfiles(profiles);
+      return line;
     });
 }
 

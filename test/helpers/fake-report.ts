@@ -1,7 +1,7 @@
 // Hand-made reports for the renderer tests and the HTML benchmark: every optional field the page can
 // show (per-test coverage, sources, annotations, requirements, manifest, integrity, git), and on
 // request hostile text in every user-controlled field. Deterministic: same options, same report.
-import type { Failure, FileLine, SuiteLine, TestStatus } from '../../lib/types.js';
+import type { Annotation, Failure, FileLine, SuiteLine, TestStatus } from '../../lib/types.js';
 import type { RenderReport, RenderTest } from '../../lib/render/html/types.js';
 
 /** Each payload sets globalThis.__xss when it runs; the tests check it stays unset. */
@@ -38,6 +38,20 @@ export function clamp(x, lo, hi) {
 }
 `;
 
+/** A schema-complete annotation: the shown text plus the audit fields the page does not show. */
+function annotation(text: Pick<Annotation, 'scenario' | 'why_needed' | 'key_assertions' | 'model' | 'prompt_version' | 'likely_cause'>): Annotation {
+  return {
+    advisory: true,
+    provider: 'openai',
+    host: 'localhost',
+    prompt_sha256: 'c'.repeat(64),
+    cache_key: 'd'.repeat(64),
+    usage: { input_tokens: 100, output_tokens: 20 },
+    context: { mode: 'balanced', bytes: 100, truncated: false, failure: false, files: [] },
+    ...text,
+  };
+}
+
 function failure(message: string, extra: Partial<Failure> = {}): Failure {
   return { kind: 'assertion', error_name: 'AssertionError', message, stack: `AssertionError: ${message}\n    at TestContext.<anonymous> (test/math.test.js:12:10)`, ...extra };
 }
@@ -67,13 +81,13 @@ export function fakeReport(opts: FakeOptions = {}): RenderReport {
   const add = base(1, mathFile, 5, suite, `adds numbers ${evil}`.trim(), 'passed', 1.5);
   add.coverage = [{ file: 'src/math.js', lines: [[1, 3]] }];
   add.requirements = ['REQ-1', 'REQ-2'];
-  add.annotation = {
+  add.annotation = annotation({
     scenario: `Adds two numbers ${evil}`.trim(),
     why_needed: `Guards the sum ${evil}`.trim(),
     key_assertions: ['add(1, 2) === 3', evil || 'a second assertion'],
     model: `fake-model ${evil}`.trim(),
     prompt_version: 'v1',
-  };
+  });
   const div = base(2, mathFile, 21, [...suite, 'division'], `divides by zero ${evil}`.trim(), 'failed', 3.25);
   div.failure = failure(`Expected values to be strictly equal: ${evil}`.trim(), {
     expected: `line one\nline two\n${evil}`,
@@ -83,14 +97,14 @@ export function fakeReport(opts: FakeOptions = {}): RenderReport {
   });
   div.coverage = [{ file: 'src/math.js', lines: [[5, 7], [9, 9]] }];
   div.requirements = ['REQ-2'];
-  div.annotation = {
+  div.annotation = annotation({
     scenario: 'Division by zero throws',
     why_needed: 'Callers rely on the error',
     key_assertions: ['throws on b === 0'],
     likely_cause: `The guard returns instead of throwing ${evil}`.trim(),
     model: 'fake-model',
     prompt_version: 'v1',
-  };
+  });
   const half = base(3, mathFile, 30, [...suite, 'division'], 'halves', 'passed', 0.8);
   half.coverage = [{ file: 'src/math.js', lines: [[5, 6], [9, 10]] }, { file: 'src/util.js', lines: [[2, 2]] }];
   half.annotation_error = { code: 'LLMR_LLM_TIMEOUT', message: `timed out ${evil}`.trim() };
@@ -184,6 +198,7 @@ export function fakeReport(opts: FakeOptions = {}): RenderReport {
       'src/util.js': `export const id = (x) => x;\nexport const noop = () => {};\n`,
     },
     coverage: {
+      mode: 'test',
       files: [
         { file: 'src/math.js', lines: { covered: 12, total: 14, percent: 85.71 }, functions: { covered: 3, total: 3, percent: 100 }, branches: { covered: 5, total: 6, percent: 83.33 } },
         { file: 'src/util.js', lines: { covered: 1, total: 2, percent: 50 }, functions: { covered: 1, total: 2, percent: 50 }, branches: { covered: 0, total: 0, percent: 100 } },
@@ -200,7 +215,7 @@ export function fakeReport(opts: FakeOptions = {}): RenderReport {
       { path: `results.ndjson${opts.xss ? ` ${evil}` : ''}`, size: 999, sha256: 'b'.repeat(64), media_type: 'application/x-ndjson' },
     ],
     integrity: { sha256sums: true, journal_chain: true, signature: { algorithm: 'ecdsa-p256-sha256', key_fingerprint: 'SHA256:abcdef' } },
-    provenance: { responsible: { name: `Dana Reviewer ${evil}`.trim(), role: 'QA lead' } },
+    provenance: { os: { type: 'Linux', release: '6.1.0' }, responsible: { name: `Dana Reviewer ${evil}`.trim(), role: 'QA lead' } },
   };
   if (opts.xss) report.custom_metadata = { site: evil, lot: 42 };
   return report;

@@ -40,6 +40,22 @@ export function clientData(report: RenderReport): Record<string, unknown> {
     }
     return i;
   };
+  // Aggregates: source runs, interned; records and history entries name them by index.
+  const runIndex = new Map<string, number>();
+  const runs: Array<Record<string, unknown>> = [];
+  const runOf = (id: string): number => {
+    let i = runIndex.get(id);
+    if (i === undefined) {
+      runIndex.set(id, (i = runs.length));
+      runs.push({ i: id });
+    }
+    return i;
+  };
+  for (const src of report.aggregate?.sources ?? []) {
+    const r = runs[runOf(src.run_id)]!;
+    r.p = src.path;
+    if (src.shard) r.s = src.shard;
+  }
   const tests = report.tests.map((t): ClientTest => {
     const status = STATUSES.indexOf(t.status);
     const row: ClientTest = [t.id, t.name, pathOf(t.path), fileOf(t.entry_file), t.line, status < 0 ? STATUSES.indexOf('incomplete') : status, Math.round((t.duration_ms ?? 0) * 100) / 100];
@@ -51,6 +67,9 @@ export function clientData(report: RenderReport): Record<string, unknown> {
       const diff = diffOf(t.failure);
       x.failure = diff ? { ...t.failure, expected: undefined, actual: undefined, diff } : t.failure;
     }
+    if (t.run_id) x.run = runOf(t.run_id);
+    // [status, attempt, run index], oldest first.
+    if (t.history?.length) x.history = t.history.map((e) => [e.status, e.attempt, runOf(e.run_id)]);
     for (const k of DETAIL_FIELDS) {
       const v = (t as unknown as Record<string, unknown>)[k];
       if (v !== undefined && v !== null && v !== false) x[k] = v;
@@ -59,7 +78,7 @@ export function clientData(report: RenderReport): Record<string, unknown> {
     return row;
   });
   const suites = report.suites.map((s) => [s.name, pathOf(s.path), fileOf(s.entry_file), s.status, s.failure ? 1 : 0]);
-  return { files, paths, tests, suites, sources: report.sources && typeof report.sources === 'object' ? report.sources : {} };
+  return { files, paths, tests, suites, runs, sources: report.sources && typeof report.sources === 'object' ? report.sources : {} };
 }
 
 /** JSON safe inside <script type="application/json">: no `<` (so no `</script>` or `<!--`), no U+2028/9. */

@@ -1,7 +1,7 @@
 // Report -> the view the mustache templates render on the server side: header, summary, failures,
 // files, coverage, requirements, warnings, manifest (and, for print, every test). Everything here is
 // plain text; the templates escape it ({{ }} only, never {{{ }}} for report data).
-import type { Failure, FileLine, SuiteLine, TestStatus } from '../../types.js';
+import type { Failure, FileLine, HistoryEntry, SuiteLine, TestStatus } from '../../types.js';
 import { lineDiff, type DiffLine } from './diff.js';
 import { bytes, count, duration, fullName, percent, rangeLineCount, ranges, where } from './format.js';
 import { requirementMatrix } from './requirements.js';
@@ -64,7 +64,34 @@ export interface TestView {
   };
   annotation_error?: { code: string; message: string };
   coverage?: Array<{ file: string; ranges: string; lines: string }>;
+  flaky?: boolean;
+  /** Aggregates: the run this record came from, and every outcome of the test, oldest first. */
+  from?: RunRef;
+  history?: Array<{ n: number; status: string; attempt: number; run: RunRef }>;
+  /** "passed, failed (attempt 1), passed": the history in one line. */
+  historyText?: string;
 }
+
+/** A source run of an aggregate, as the page names it: its file, shard and id. */
+export interface RunRef {
+  run_id: string;
+  path: string | undefined;
+  shard: string | undefined;
+  group_id: string | undefined;
+}
+
+export type RunIndex = ReadonlyMap<string, RunRef>;
+
+/** Aggregate sources by run id, for attributing records and history entries. */
+export function runIndex(report: RenderReport): RunIndex {
+  const out = new Map<string, RunRef>();
+  for (const s of report.aggregate?.sources ?? []) out.set(s.run_id, { run_id: s.run_id, path: s.path, shard: s.shard, group_id: s.group_id });
+  return out;
+}
+
+const outcomes = (history: readonly HistoryEntry[]): string => history.map((e) => (e.attempt > 0 ? `${e.status} (attempt ${e.attempt})` : e.status)).join(', ');
+
+const runRef = (runs: RunIndex, id: string): RunRef => runs.get(id) ?? { run_id: id, path: undefined, shard: undefined, group_id: undefined };
 
 export function failureView(f: Failure): FailureView {
   // Every key present, even when undefined: mustache would otherwise look a missing key up in the
@@ -91,7 +118,7 @@ export function diffOf(f: Failure): DiffLine[] | undefined {
   return lineDiff(f.expected, f.actual);
 }
 
-export function testView(t: RenderTest, anchor: boolean): TestView {
+export function testView(t: RenderTest, anchor: boolean, runs: RunIndex = new Map()): TestView {
   const a = t.annotation && typeof t.annotation === 'object' ? t.annotation : undefined;
   return {
     id: t.id,
@@ -122,6 +149,10 @@ export function testView(t: RenderTest, anchor: boolean): TestView {
       : undefined,
     annotation_error: t.annotation_error ? { code: String(t.annotation_error.code), message: String(t.annotation_error.message) } : undefined,
     coverage: Array.isArray(t.coverage) && t.coverage.length ? t.coverage.map((c) => ({ file: c.file, ranges: ranges(c.lines), lines: plural(rangeLineCount(c.lines), 'line') })) : undefined,
+    flaky: t.flaky === true,
+    from: t.run_id ? runRef(runs, t.run_id) : undefined,
+    history: t.history?.length ? t.history.map((e, i) => ({ n: i + 1, status: e.status, attempt: e.attempt, run: runRef(runs, e.run_id) })) : undefined,
+    historyText: t.history?.length ? outcomes(t.history) : undefined,
   };
 }
 
@@ -193,7 +224,34 @@ export interface ViewOptions {
   reportSha256: string;
 }
 
+/** "Aggregated from": how the aggregate was made, its source files with sha256, and its flaky tests. */
+function aggregateView(report: RenderReport, runs: RunIndex): Record<string, unknown> | undefined {
+  const a = report.aggregate;
+  if (!a) return undefined;
+  const byId = new Map(report.tests.map((t) => [t.id, t]));
+  return {
+    policy: a.policy,
+    sourceCount: count(a.sources.length),
+    sourcesText: plural(a.sources.length, 'source run'),
+    groupsText: plural(a.groups.length, 'group'),
+    sources: a.sources.map((x) => ({ ...x, shard: x.shard, started_at: x.started_at, node_version: x.node_version, tests: count(x.tests), incomplete: !x.complete })),
+    groups: a.groups.map((g) => ({ id: g.id, status: g.status, incomplete: !g.complete, started_at: g.started_at, shards: g.shards?.join(', '), runs: g.run_ids.map((id) => runRef(runs, id)) })),
+    flaky: a.flaky.map((id) => {
+      const t = byId.get(id);
+      return {
+        id,
+        known: t !== undefined,
+        name: t ? fullName(t.path, t.name) : id,
+        location: t ? where(t) : undefined,
+        outcomes: outcomes(t?.history ?? []),
+      };
+    }),
+    flakyCount: count(a.flaky.length),
+  };
+}
+
 export function buildView(report: RenderReport, opts: ViewOptions): Record<string, unknown> {
+  const runs = runIndex(report);
   const s = report.summary;
   const summary = [
     { key: 'tests', label: 'tests', value: count(s.tests) },
@@ -274,12 +332,13 @@ export function buildView(report: RenderReport, opts: ViewOptions): Record<strin
       any: failureCount > 0,
       files: fileFailures,
       suites: suiteFailures,
-      tests: shown.map((t) => testView(t, true)),
+      tests: shown.map((t) => testView(t, true, runs)),
       hidden: problems.length > shown.length ? count(problems.length - shown.length) : undefined,
       subtestNote: report.tests.some((t) => t.status === 'failed' && t.failure?.kind === 'subtests'),
     },
     testCount: count(report.tests.length),
-    allTests: opts.print ? [...byFile.entries()].map(([file, tests]) => ({ file, tests: tests.map((t) => testView(t, false)) })) : undefined,
+    allTests: opts.print ? [...byFile.entries()].map(([file, tests]) => ({ file, tests: tests.map((t) => testView(t, false, runs)) })) : undefined,
+    aggregate: aggregateView(report, runs),
     files: report.files.map(fileView),
     coverage,
     requirements,

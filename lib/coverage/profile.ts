@@ -1,0 +1,42 @@
+// Per-process V8 function coverage as coverage lines carry it (schemas/line.schema.json#/$defs/coverage,
+// `profiles`): compact [start, end, count] ranges in a fixed order, so equal inputs give equal bytes.
+// Kept per process, counts included: c8's merge (lib/coverage/merge.ts) joins adjacent ranges with equal
+// counts, so merging already-merged profiles, or hit flags, can give other branch totals. Merging every
+// process's profile at once gives the same totals in any order: what makes shards add up exactly.
+import type { ProfileFunction } from '../types.js';
+import { functionBranchCounts, mergeFunctions } from './merge.js';
+import type { V8Function } from './v8-lines.js';
+
+const compareText = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
+export function toProfile(functions: readonly V8Function[]): ProfileFunction[] {
+  return functions
+    .map((fn): ProfileFunction => ({ name: fn.functionName, block: fn.isBlockCoverage, ranges: fn.ranges.map((r): [number, number, number] => [r.startOffset, r.endOffset, r.count]) }))
+    .sort(compareFunctions);
+}
+
+/** Fresh objects every time: the merge mutates what it is given. */
+export function fromProfile(profile: readonly ProfileFunction[]): V8Function[] {
+  return profile.map((fn) => ({ functionName: fn.name, isBlockCoverage: fn.block, ranges: fn.ranges.map(([startOffset, endOffset, count]) => ({ startOffset, endOffset, count })) }));
+}
+
+/** Processes in a fixed order (by content): the journals' order depends on scheduling. */
+export function sortProfiles(profiles: ProfileFunction[][]): ProfileFunction[][] {
+  return profiles
+    .map((p) => ({ p, key: JSON.stringify(p) }))
+    .sort((a, b) => compareText(a.key, b.key))
+    .map((x) => x.p);
+}
+
+/** c8's function and branch totals over every process's profile, merged at once. */
+export function profileCounts(profiles: readonly ProfileFunction[][]): { functions: { covered: number; total: number }; branches: { covered: number; total: number } } {
+  const c = functionBranchCounts(mergeFunctions(profiles.map(fromProfile)));
+  return { functions: { covered: c.functions[0], total: c.functions[1] }, branches: { covered: c.branches[0], total: c.branches[1] } };
+}
+
+/** By the function's own range (outer first), then name: the order @bcoe/v8-coverage normalizes to. */
+function compareFunctions(a: ProfileFunction, b: ProfileFunction): number {
+  const [as, ae] = a.ranges[0]!;
+  const [bs, be] = b.ranges[0]!;
+  return as - bs || be - ae || compareText(a.name, b.name) || Number(a.block) - Number(b.block);
+}
