@@ -101,7 +101,7 @@ describe('HTML of an aggregate in Chromium', () => {
     const o = await openFile('all');
     const page = o.page;
     // A string: this file is compiled without DOM types.
-    const rows = (await page.evaluate(`Array.from(document.querySelectorAll('#aggregate table.sources tbody tr')).map((tr) => Array.from(tr.querySelectorAll('td')).map((td) => td.textContent.trim()))`)) as string[][];
+    const rows = await page.evaluate<string[][]>(`Array.from(document.querySelectorAll('#aggregate table.sources tbody tr')).map((tr) => Array.from(tr.querySelectorAll('td')).map((td) => td.textContent.trim()))`);
     assert.equal(rows.length, 3);
     r.aggregate!.sources.forEach((s, i) => {
       const row = rows[i]!;

@@ -1,7 +1,7 @@
 // Runs a fixture project through a real `node --test`, with our reporter installed as a package
 // (node_modules/@org/llm-report -> this repo) or as the zero-install bundle copied alone.
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, copyFileSync, existsSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, copyFileSync, existsSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -43,7 +43,9 @@ export function copyFixture(name: string, opts: { install?: boolean; bundle?: bo
     mkdirSync(pkg, { recursive: true });
     // What npm installs: package.json's "files" (dist, schemas, templates, README.md) and package.json.
     const files = (JSON.parse(readFileSync(path.join(REPO, 'package.json'), 'utf8')) as { files: string[] }).files;
-    for (const f of [...files, 'package.json']) cpSync(path.join(REPO, f), path.join(pkg, f), { recursive: true });
+    // "!path" entries take a path back out, as npm does (plain paths only: no globs in our "files").
+    for (const f of [...files.filter((x) => !x.startsWith('!')), 'package.json']) cpSync(path.join(REPO, f), path.join(pkg, f), { recursive: true });
+    for (const f of files.filter((x) => x.startsWith('!'))) rmSync(path.join(pkg, f.slice(1)), { recursive: true, force: true });
     symlinkSync(path.join(REPO, 'node_modules'), path.join(pkg, 'node_modules'), 'dir');
   } else if (opts.install !== false && !opts.bundle) {
     mkdirSync(path.dirname(pkg), { recursive: true });
