@@ -26,8 +26,11 @@ export async function benchCoverage({ rounds = 5, files = 20, testsPerFile = 50,
       c8: () => run(process.execPath, [C8, '--reporter=text-summary', '--reporter=lcov', '--report-dir=c8-out', '--temp-directory=c8-tmp', process.execPath, ...spec], { cwd: dir, expectCode: 0, rss: false }),
     };
     if (option) {
-      variants.per_test = () =>
-        run(process.execPath, [PROBE_ARG, '--test', '--test-reporter=@org/llm-report', '--test-reporter-destination=out-ours.ndjson'], { cwd: dir, env: option.on, expectCode: 0 });
+      const ours = (env) => () => run(process.execPath, [PROBE_ARG, '--test', '--test-reporter=@org/llm-report', '--test-reporter-destination=out-ours.ndjson'], { cwd: dir, env, expectCode: 0 });
+      variants.per_test = ours(option.on);
+      // The per-file granularity mode (one interval per test process), for very large suites.
+      const name = Object.keys(option.on)[0];
+      if (option.on[name] === 'test') variants.per_file = ours({ [name]: 'file' });
     } else {
       log('coverage: skipped: per-test coverage not available (no coverage option in schemas/config.schema.json)');
     }
@@ -46,6 +49,7 @@ export async function benchCoverage({ rounds = 5, files = 20, testsPerFile = 50,
     record({ name: 'coverage.per_test_vs_none.wall', value: r.per_test.wallMs / r.none.wallMs, unit: 'x' });
     record({ name: 'coverage.wall_per_test', value: r.per_test.wallMs / 1000, unit: 's', note: `median of ${rounds}; ${withLines} of ${tests} test lines carry coverage` });
     record({ name: 'coverage.rss_per_test', value: r.per_test.rssKiB / 1024, unit: 'MiB', note: 'parent process peak' });
+    if (r.per_file) record({ name: 'coverage.per_file_vs_c8.wall', value: r.per_file.wallMs / r.c8.wallMs, unit: 'x', note: 'coverage.mode: file (one interval per test process)' });
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

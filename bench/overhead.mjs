@@ -61,7 +61,7 @@ export async function overheadBreakdown(dir, { rounds = 5, tests } = {}) {
   await run(process.execPath, [PROBE_ARG, '--test', `--test-reporter=${path.join(LIB, 'capture.mjs')}`], { cwd: dir, env: { BENCH_CAPTURE_OUT: events }, expectCode: 0 });
   const off = coverageOption()?.off ?? {};
   const replay = (reporter) => () => run(process.execPath, [PROBE_ARG, path.join(LIB, 'replay.mjs'), events, reporter], { cwd: dir, env: off, expectCode: 0 });
-  const parent = await alternate({ ours: replay(path.join(REPO, 'dist', 'reporters', 'reporter.js')), tap: replay('tap') }, rounds, { log: () => {} });
+  const parent = await alternate({ ours: replay(path.join(REPO, 'dist', 'llm-report.mjs')), tap: replay('tap') }, rounds, { log: () => {} });
   const cpu = (r) => median(r.cpu);
   const parentMs = (cpu(parent.ours) - cpu(parent.tap)) / (tests / 1000);
 
