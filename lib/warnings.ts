@@ -16,7 +16,7 @@ export const WARNING_CODES = {
   LLMR_CHILD_JOURNAL_UNREADABLE: 'An in-child journal could not be read; results it held may be missing.',
   LLMR_EVENT_UNEXPECTED: 'An event did not fit the test tree (unexpected nesting or name); it was kept as reported.',
   LLMR_COVERAGE_COEXIST: 'Per-test coverage is off because another tool (c8, NODE_V8_COVERAGE, --experimental-test-coverage) measures the run.',
-  LLMR_COVERAGE_IN_PROCESS: 'Per-test coverage is off under --test-isolation=none.',
+  LLMR_COVERAGE_IN_PROCESS: 'Per-test coverage is off under --test-isolation=none because the in-process entry (--import=@org/llm-report/in-process) is not loaded.',
   LLMR_COVERAGE_SHARED: 'Tests ran concurrently inside one process; their lines cannot be attributed.',
   LLMR_CONFIG_ENV_IGNORED: 'An LLM_REPORT_* environment variable does not name a configuration option.',
   LLMR_REDACT_DISABLED: 'Redaction is turned off (redact.disabled): outputs may contain secrets. For debugging only.',

@@ -1,95 +1,177 @@
-// Loaded into every test child through NODE_OPTIONS=--import (set by the reporter). Journals each
-// test's start and end with synchronous writes (they survive process.exit() and SIGKILL), takes a
-// coverage interval per test, and carries what test code declares through the API (lib/api).
+// Loaded into every test child through NODE_OPTIONS=--import (set by the reporter), and, under
+// --test-isolation=none, into node's runner process itself through the documented in-process entry
+// (`--import=@org/llm-report/in-process`, see in-process-host.ts). Journals each test's start and end
+// with synchronous writes (they survive process.exit() and SIGKILL), takes a coverage interval per
+// test, and carries what test code declares through the API (lib/api).
 import { afterEach, beforeEach } from 'node:test';
 import { closeSync, openSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { inspect } from 'node:util';
-import { childEnvironment, journalName } from '../lib/config/internal-env.js';
+import { childEnvironment, journalName, type ChildCoverage } from '../lib/config/internal-env.js';
 import { CHANNEL, type Channel } from '../lib/api/channel.js';
 import type { ChildRecord, TestMeta } from '../lib/events/child-journal.js';
+import { inProcessHost } from './in-process-host.js';
 
 interface HookContext {
   name: string;
   fullName: string;
+  /** The test file that is running (22.6+); in a child, process.argv[1] says the same. */
+  filePath?: string;
   passed?: boolean;
   error?: { message?: unknown };
 }
 
 interface Running {
+  /** Entry file (absolute): the test file whose tests these are. */
+  f: string;
   fn: string;
   o: number;
   shared: boolean;
 }
 
+interface Setup {
+  workDir: string;
+  coverage: ChildCoverage;
+  own: string | undefined;
+  /** The entry file of a test: one per process in a child, the hook context's filePath in-process. */
+  entryOf: (ctx: HookContext) => string;
+  /** Before any test starts: where process-wide records go. */
+  first: string;
+  /** Told each entry file when its first test starts. */
+  onFile?: (file: string) => void;
+}
+
+const INSTALLED = Symbol.for('@org/llm-report/preload-installed');
+
 /**
- * `selfUrl`: this module (its file is never reported). Our own code (the package, or the bundle file)
- * comes from the reporter through the environment. Only with coverage on does it load the collector
- * (node:inspector, the V8 coverage merge): every test process pays for what this module imports.
+ * `selfUrl`: this module (its file is never reported). In a test child, the work dir, coverage mode and
+ * our own code come from the reporter through the environment; in node's runner process (isolation
+ * none) from the host the reporter published. Anywhere else this does nothing. Hooks are installed once
+ * per process, however many copies of this module are imported.
  */
 export async function installPreload(selfUrl: string): Promise<void> {
+  const g = globalThis as Record<symbol, unknown>;
+  if (g[INSTALLED]) return;
   const env = childEnvironment();
-  if (!env.testContext || !env.workDir) return;
-  const workDir = env.workDir;
-  const entry = process.argv[1] ?? '<unknown>';
-  let fd: number | undefined = openSync(path.join(workDir, journalName(entry, process.pid)), 'a');
-  const write = (rec: ChildRecord): void => {
-    if (fd !== undefined) writeSync(fd, JSON.stringify(rec) + '\n');
-  };
+  if (env.testContext) {
+    if (!env.workDir) return;
+    g[INSTALLED] = true;
+    const entry = process.argv[1] ?? '<unknown>';
+    await install(selfUrl, { workDir: env.workDir, coverage: env.coverage, own: env.own, entryOf: () => entry, first: entry });
+    return;
+  }
+  const host = inProcessHost();
+  if (!host || host.installed) return;
+  g[INSTALLED] = true;
+  host.installed = true;
+  // In-process, process.argv[1] is node's file argument (a glob), not a test file: each test names its
+  // file in its hook context. Without it (node before 22.6, which has no isolation=none anyway) the
+  // tests are kept under one name, which node's events will not match: no coverage, no lost tests.
+  const first = '<in-process>';
+  host.finish = await install(selfUrl, { workDir: host.workDir, coverage: host.coverage, own: host.own, entryOf: (ctx) => ctx.filePath ?? first, first, onFile: (f) => host.files.push(f) });
+}
+
+/** Appends records to the journal of each record's entry file; one file open at a time (files run one after another). */
+class JournalWriter {
+  readonly #dir: string;
+  readonly #written = new Set<string>();
+  #open: { f: string; fd: number } | undefined;
+  #closed = false;
+
+  constructor(dir: string) {
+    this.#dir = dir;
+  }
+
+  write(rec: ChildRecord): void {
+    if (this.#closed) return;
+    if (this.#open?.f !== rec.f) {
+      if (this.#open) closeSync(this.#open.fd);
+      this.#open = { f: rec.f, fd: openSync(path.join(this.#dir, journalName(rec.f, process.pid)), 'a') };
+      this.#written.add(rec.f);
+    }
+    writeSync(this.#open.fd, JSON.stringify(rec) + '\n');
+  }
+
+  /** The exit record, in every journal this process wrote (at least the first one). */
+  close(code: number, first: string): void {
+    for (const f of this.#written.size ? this.#written : [first]) this.write({ k: 'exit', f, c: code });
+    if (this.#open) closeSync(this.#open.fd);
+    this.#open = undefined;
+    this.#closed = true;
+  }
+}
+
+async function install(selfUrl: string, setup: Setup): Promise<(code: number) => void> {
+  const { workDir, own } = setup;
+  const journal = new JournalWriter(workDir);
+  const write = (rec: ChildRecord): void => journal.write(rec);
+  // The file of the test running or last run: process-wide records (sources, totals) go to its journal.
+  let current = setup.first;
 
   const root = process.cwd();
   const self = fileURLToPath(selfUrl);
-  const own = env.own;
+  // The package's own modules next to this one (the in-process entry of an installed package).
+  const pkg = self.startsWith(workDir + path.sep) ? undefined : path.resolve(path.dirname(self), '..', '..');
   const skip = (file: string): boolean =>
     file.includes(`${path.sep}node_modules${path.sep}`) ||
     file === self ||
     file.startsWith(workDir + path.sep) ||
-    (own !== undefined && (file === own || file.startsWith(own + path.sep)));
-  const coverage = env.coverage === 'off' ? undefined : new (await import('./coverage-collector.js')).CoverageCollector(root, skip);
-  if (coverage) coverage.onNewSource = (src) => write({ k: 'src', f: entry, file: src.file, lines: src.lines, ignored: src.ignored });
-  const perTest = env.coverage === 'test';
+    (own !== undefined && (file === own || file.startsWith(own + path.sep))) ||
+    (pkg !== undefined && file.startsWith(pkg + path.sep));
+  const coverage = setup.coverage === 'off' ? undefined : new (await import('./coverage-collector.js')).CoverageCollector(root, skip);
+  if (coverage) coverage.onNewSource = (src) => write({ k: 'src', f: current, file: src.file, lines: src.lines, ignored: src.ignored });
+  const perTest = setup.coverage === 'test';
 
   // Tests open now, innermost last. Suites run no hooks, so a subtest's parent here is a test.
   const stack: Running[] = [];
   const occurrences = new Map<string, number>();
+  const seenFiles = new Set<string>();
   let tookFirst = false;
 
   const flush = (to: Running | undefined): void => {
     if (!coverage) return;
     const files = coverage.take();
     if (files.size === 0) return;
-    write({ k: 'cov', f: entry, fn: to && !to.shared ? to.fn : null, o: to?.o ?? 0, files: Object.fromEntries(files) });
+    write({ k: 'cov', f: to?.f ?? current, fn: to && !to.shared ? to.fn : null, o: to?.o ?? 0, files: Object.fromEntries(files) });
   };
   const markShared = (r: Running): void => {
     if (r.shared) return;
     r.shared = true;
-    write({ k: 'shared', f: entry, fn: r.fn, o: r.o });
+    write({ k: 'shared', f: r.f, fn: r.fn, o: r.o });
   };
 
   beforeEach((t) => {
     const ctx = t as HookContext;
+    const f = setup.entryOf(ctx);
     const top = stack[stack.length - 1];
     // One take per boundary: before a test only when a parent's own code or module loading is
     // pending; code between sibling tests (suite hooks) belongs to the next test.
     if (perTest && (top || !tookFirst)) flush(top);
     tookFirst = true;
-    const o = (occurrences.get(ctx.fullName) ?? 0) + 1;
-    occurrences.set(ctx.fullName, o);
-    const running: Running = { fn: ctx.fullName, o, shared: false };
+    if (!seenFiles.has(f)) {
+      seenFiles.add(f);
+      setup.onFile?.(f);
+    }
+    current = f;
+    const key = `${f}\u0000${ctx.fullName}`;
+    const o = (occurrences.get(key) ?? 0) + 1;
+    occurrences.set(key, o);
+    const running: Running = { f, fn: ctx.fullName, o, shared: false };
     // A test starting while a test that is not its ancestor runs: both share the isolate's counters.
-    if (top && !ctx.fullName.startsWith(top.fn + ' > ')) {
+    if (top && (top.f !== f || !ctx.fullName.startsWith(top.fn + ' > '))) {
       markShared(top);
       markShared(running);
     }
     stack.push(running);
-    write({ k: 'start', f: entry, n: ctx.name, fn: ctx.fullName });
+    write({ k: 'start', f, n: ctx.name, fn: ctx.fullName });
   });
 
   afterEach((t) => {
     const ctx = t as HookContext;
+    const f = setup.entryOf(ctx);
     let i = stack.length - 1;
-    while (i >= 0 && stack[i]!.fn !== ctx.fullName) i--;
+    while (i >= 0 && (stack[i]!.fn !== ctx.fullName || stack[i]!.f !== f)) i--;
     const mine = stack[i];
     if (mine && i !== stack.length - 1) {
       // Ending while a later-started test still runs: concurrent, not attributable.
@@ -97,7 +179,7 @@ export async function installPreload(selfUrl: string): Promise<void> {
     }
     if (perTest) flush(mine);
     if (i >= 0) stack.splice(i, 1);
-    const rec: ChildRecord = { k: 'end', f: entry, n: ctx.name, fn: ctx.fullName, p: ctx.passed !== false };
+    const rec: ChildRecord = { k: 'end', f, n: ctx.name, fn: ctx.fullName, p: ctx.passed !== false };
     if (ctx.passed === false && ctx.error) rec.m = typeof ctx.error.message === 'string' ? ctx.error.message : inspect(ctx.error.message ?? ctx.error);
     write(rec);
   });
@@ -105,18 +187,22 @@ export async function installPreload(selfUrl: string): Promise<void> {
   const channel: Channel = {
     meta(fullName: string, data: TestMeta): void {
       const running = [...stack].reverse().find((r) => r.fn === fullName);
-      write({ k: 'meta', f: entry, fn: fullName, o: running?.o ?? occurrences.get(fullName) ?? 1, data });
+      const f = running?.f ?? current;
+      write({ k: 'meta', f, fn: fullName, o: running?.o ?? occurrences.get(`${f}\u0000${fullName}`) ?? 1, data });
     },
   };
   (globalThis as Record<symbol, unknown>)[CHANNEL] = channel;
 
-  process.on('exit', (code) => {
+  let finished = false;
+  const finish = (code: number): void => {
+    if (finished) return;
+    finished = true;
     flush(undefined);
     if (coverage) {
-      for (const file of coverage.totals.keys()) write({ k: 'covsum', f: entry, file, functions: coverage.profile(file) });
+      for (const file of coverage.totals.keys()) write({ k: 'covsum', f: current, file, functions: coverage.profile(file) });
     }
-    write({ k: 'exit', f: entry, c: code });
-    if (fd !== undefined) closeSync(fd);
-    fd = undefined;
-  });
+    journal.close(code, setup.first);
+  };
+  process.on('exit', finish);
+  return finish;
 }

@@ -32,6 +32,8 @@ export interface RecorderOptions {
   pages?: { html: boolean; pdf: boolean; chromiumPath: string };
   coverage: { mode: 'test' | 'file' | 'off'; include: string[]; exclude: string[] };
   isolation: 'process' | 'none';
+  /** Called first thing in finish(): in-process, the tests' hooks write their last records (in-process-host.ts). */
+  beforeFinish?: () => void;
 }
 
 export interface Finished {
@@ -137,6 +139,7 @@ export class RunRecorder {
   /** Close the run: recover lost tests, add file lines, warnings and run_end, write the outputs. Idempotent. */
   finish(aborted: { signal?: string } | undefined): { tail: Line[]; finished: Finished } {
     if (this.finished) return { tail: [], finished: this.finished };
+    this.#opts.beforeFinish?.();
     const first = this.lines.length;
     const { normalizer } = this;
     const ctx = this.#opts.failureContext;

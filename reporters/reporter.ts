@@ -18,6 +18,8 @@ import type { Line, RunStartLine, Warning } from '../lib/types.js';
 import { RunRecorder } from './recorder.js';
 import { journalEnded } from './journal-ends.js';
 import { PRELOAD_SOURCE } from './preload-source.js';
+import { inProcessHost, publishHost } from './in-process-host.js';
+import { relPath } from '../lib/paths.js';
 
 const SELF_URL = import.meta.url;
 
@@ -47,7 +49,9 @@ let configError: unknown;
 let coverageMode: ChildCoverage = 'off';
 const setupWarnings: Warning[] = [];
 const isolation = readFlags([...process.execArgv, ...process.argv.slice(1)], process.cwd()).isolation;
-if (!childEnvironment().testContext) {
+// Once per process: a second copy of the bundle (the in-process entry, bundle-entry.ts) sets up nothing.
+export const settingUp = !childEnvironment().testContext && inProcessHost() === undefined;
+if (settingUp) {
   try {
     loaded = loadConfig({ cwd: process.cwd() });
     coverageMode = loaded.config.coverage.mode;
@@ -59,13 +63,39 @@ if (!childEnvironment().testContext) {
     setupWarnings.push(warning('LLMR_COVERAGE_COEXIST', `per-test coverage is off because ${other}: resetting V8's counters would change that tool's totals`));
     coverageMode = 'off';
   }
-  if (coverageMode !== 'off' && isolation === 'none') {
-    setupWarnings.push(warning('LLMR_COVERAGE_IN_PROCESS', 'per-test coverage needs a test process per file; with --test-isolation=none it is off'));
-    coverageMode = 'off';
-  }
   workDir = mkdtempSync(path.join(os.tmpdir(), 'llm-report-'));
   const preload = childPreload(workDir);
-  exportToChildren(workDir, preload.url, coverageMode, preload.own);
+  // In-process, the hooks come from the in-process entry, which node imports after us (in-process-host.ts);
+  // whether it came is known when our stream starts (inProcessCoverage). No test children to export to.
+  if (isolation === 'none') publishHost({ workDir, coverage: coverageMode, own: preload.own, preloadUrl: preload.url, installed: false, files: [] });
+  exportToChildren(workDir, preload.url, isolation === 'none' ? 'off' : coverageMode, preload.own);
+}
+
+/**
+ * Under isolation none, per-test coverage needs the in-process entry's hooks; without them it is off,
+ * and the warning says which --import turns it on for the way this reporter was named.
+ */
+function inProcessCoverage(reporterSpec: string | undefined): Warning | undefined {
+  const host = inProcessHost();
+  if (coverageMode === 'off' || host?.installed) return undefined;
+  coverageMode = 'off';
+  if (host) host.coverage = 'off';
+  const spec = PRELOAD_SOURCE !== undefined && reporterSpec && !reporterSpec.startsWith(TOOL_NAME) ? `${reporterSpec}?in-process` : `${TOOL_NAME}/in-process`;
+  return warning(
+    'LLMR_COVERAGE_IN_PROCESS',
+    `per-test coverage is off: with --test-isolation=none the tests run in node's own process, where only the in-process entry can measure them; add --import=${spec} (see docs/coverage.md)`,
+  );
+}
+
+/** In-process, the test files the entry saw run (repo-relative), for tests declared in shared helpers. */
+function inProcessFiles(cwd: string): (() => readonly string[]) | undefined {
+  const host = inProcessHost();
+  if (!host?.installed) return undefined;
+  const rel: string[] = [];
+  return () => {
+    for (let i = rel.length; i < host.files.length; i++) rel.push(relPath(cwd, host.files[i]!));
+    return rel;
+  };
 }
 
 function nowIso(): string {
@@ -75,6 +105,8 @@ function nowIso(): string {
 interface ReporterFlags {
   destination: string | undefined;
   isolation: 'process' | 'none';
+  /** How this reporter was named on the command line (a package name, a path or a URL). */
+  reporter: string | undefined;
 }
 
 /** node gives reporters no options; find our destination and the isolation mode in node's own flags. */
@@ -93,7 +125,7 @@ export function readFlags(argv: string[], cwd: string): ReporterFlags {
   const self = fileURLToPath(SELF_URL);
   const index = reporters.findIndex((r) => r === TOOL_NAME || r.startsWith(TOOL_NAME + '/') || r === SELF_URL || path.resolve(cwd, r) === self);
   const destination = reporters.length <= 1 && destinations.length === 0 ? 'stdout' : index >= 0 ? destinations[index] : undefined;
-  return { destination, isolation };
+  return { destination, isolation, reporter: index >= 0 ? reporters[index] : undefined };
 }
 
 /** Node stops a run on SIGINT/SIGTERM with process.exit(); note which signal it was, and close our record on 'exit'. */
@@ -138,10 +170,14 @@ export default async function* llmReport(source: AsyncIterable<TestEvent>): Asyn
   const { config } = loaded;
   const redact = createRedactor({ secretValues: loaded.secret_values, patterns: config.redact.patterns, disabled: config.redact.disabled });
   const flags = readFlags([...process.execArgv, ...process.argv.slice(1)], cwd);
+  if (flags.isolation === 'none') {
+    const w = inProcessCoverage(flags.reporter);
+    if (w) setupWarnings.push(w);
+  }
   const tty = flags.destination === 'stdout' ? process.stdout.isTTY : flags.destination === 'stderr' ? process.stderr.isTTY : false;
   const human = config.human === 'always' || (config.human === 'auto' && tty === true);
   const failureContext = { root: cwd, redact, stackFrames: config.stack_frames, maxChars: 8192 };
-  const normalizer = new EventNormalizer({ ...failureContext, stderrTail: 4096, captureOutput: config.capture_output, outputCap: config.output_cap_bytes, journalEnded: journalEnded(workDir, cwd) });
+  const normalizer = new EventNormalizer({ ...failureContext, stderrTail: 4096, captureOutput: config.capture_output, outputCap: config.output_cap_bytes, journalEnded: journalEnded(workDir, cwd), inProcessFiles: inProcessFiles(cwd) });
   const recorder = new RunRecorder(
     {
       outDir: path.resolve(cwd, config.output_dir),
@@ -152,6 +188,7 @@ export default async function* llmReport(source: AsyncIterable<TestEvent>): Asyn
       now: nowIso,
       coverage: { ...config.coverage, mode: coverageMode },
       isolation: flags.isolation,
+      beforeFinish: () => inProcessHost()?.finish?.(typeof process.exitCode === 'number' ? process.exitCode : 0),
       pages: { html: config.html, pdf: config.pdf, chromiumPath: config.chromium_path },
     },
     normalizer,

@@ -8,6 +8,7 @@ import path from 'node:path';
 import { cleanEnv, copyFixture, runNodeTest, NODE, REPO, type RunResult } from './helpers/run.js';
 import { validateReport } from '../lib/generated/validators.js';
 import type { TestLine } from '../lib/types.js';
+import { assertCalcCoverage, CALC_LINES, CALC_PARENT_INCLUSIVE, CALC_SUITE_INCLUSIVE, CALC_UNATTRIBUTED, expand } from './helpers/coverage-expected.js';
 
 const C8 = path.join(REPO, 'node_modules', '.bin', 'c8');
 
@@ -36,8 +37,6 @@ function c8Lines(dir: string): Record<string, number[]> {
   return out;
 }
 
-const expand = (ranges: Array<[number, number]>): number[] => ranges.flatMap(([s, e]) => Array.from({ length: e - s + 1 }, (_, i) => s + i));
-
 describe('per-test coverage (coverage fixture)', () => {
   let run: RunResult;
   const t = (name: string): TestLine => {
@@ -53,30 +52,23 @@ describe('per-test coverage (coverage fixture)', () => {
     assert.ok(validateReport(run.report), JSON.stringify(validateReport.errors?.[0]));
   });
 
-  it('each test has exactly the lines it executed (hand-checked)', () => {
-    assert.deepEqual(lines('negative'), [5, 6, 7, 12]);
-    assert.deepEqual(lines('positive'), [5, 8, 11, 12]);
-    assert.deepEqual(lines('throws on zero'), [5, 8, 9, 10, 12], 'the throw branch, not the return after it');
-    assert.deepEqual(lines('sum loops'), [15, 16, 17, 18, 19, 20]);
-    assert.deepEqual(lines('sum of nothing skips the loop body'), [15, 16, 19, 20]);
-    assert.deepEqual(lines('helper one'), [23, 24], 'a helper called by two tests is in both');
-    assert.deepEqual(lines('helper two'), [23, 24]);
-    assert.deepEqual(lines('loop 1'), [23, 24], 'tests defined in a loop each get their own interval');
-    assert.deepEqual(lines('loop 2'), [23, 24]);
+  it('each test has exactly the lines it executed (hand-checked, test/helpers/coverage-expected.ts)', () => {
+    for (const [name, expected, why] of CALC_LINES) assert.deepEqual(lines(name), expected, why ? `${name}: ${why}` : name);
   });
 
   it('module top-level code and unused functions belong to no test', () => {
     const all = new Set(run.report!.tests.flatMap((x) => expand((x.coverage ?? []).flatMap((f) => f.lines))));
-    for (const n of [1, 2, 4, 14, 22, 26, 27, 28]) assert.ok(!all.has(n), `line ${n} attributed to a test`);
+    for (const n of CALC_UNATTRIBUTED) assert.ok(!all.has(n), `line ${n} attributed to a test`);
   });
 
   it('subtests: the parent is exclusive of its child; inclusive is the union', () => {
-    assert.deepEqual(lines('parent'), [5, 6, 7, 12]);
-    assert.deepEqual(lines('child'), [15, 16, 17, 18, 19, 20]);
+    assert.deepEqual(lines('parent'), CALC_LINES.find(([n]) => n === 'parent')![1]);
+    assert.deepEqual(lines('child'), CALC_LINES.find(([n]) => n === 'child')![1]);
     const inclusive = expand((t('parent').coverage_inclusive ?? []).flatMap((f) => f.lines));
-    assert.deepEqual(inclusive, [5, 6, 7, 12, 15, 16, 17, 18, 19, 20]);
+    assert.deepEqual(inclusive, CALC_PARENT_INCLUSIVE);
     const suite = run.report!.suites.find((s) => s.name === 'classify');
-    assert.deepEqual(expand(suite!.coverage_inclusive![0]!.lines), [5, 6, 7, 8, 9, 10, 11, 12]);
+    assert.deepEqual(expand(suite!.coverage_inclusive![0]!.lines), CALC_SUITE_INCLUSIVE);
+    assertCalcCoverage(run.report!);
   });
 
   it('test files are excluded by default; lcov and istanbul JSON are written', () => {

@@ -42,6 +42,11 @@ export interface NormalizeOptions extends FailureContext {
    * Node versions whose events carry no entryFile.
    */
   journalEnded?: (entryFile: string, fullName: string) => { passed: number; failed: number };
+  /**
+   * Under --test-isolation=none node names no test files (no per-file test, no entryFile): the test
+   * files (repo-relative) whose tests the in-process hooks saw start, in run order.
+   */
+  inProcessFiles?: () => readonly string[];
 }
 
 export interface FileOutcome {
@@ -239,13 +244,17 @@ export class EventNormalizer {
    * records: they belong to the current block once a test has placed it.
    */
   #entryOf(file: string, isSuite: boolean, full: string, passed: boolean): string {
-    const files = this.#testFiles;
+    // In-process, node's only per-file tests are those of files that declare none: the hooks know better.
+    const inProcess = this.#opts.inProcessFiles;
+    const files = inProcess ? inProcess() : this.#testFiles;
     const own = files.indexOf(file);
     if (own >= 0) {
       if (own > this.#block) this.#block = own;
       this.#blockKnown = true;
       return file;
     }
+    // In-process the list holds only files whose tests ran hooks: a suite elsewhere stays where it is.
+    if (isSuite && inProcess) return file;
     const lookup = this.#opts.journalEnded;
     if (isSuite || !lookup || files.length === 0) return this.#blockKnown ? files[this.#block]! : file;
     // First with the same outcome; then any (a later hook can change a test's outcome after our afterEach).
