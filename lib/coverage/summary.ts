@@ -1,6 +1,9 @@
 // Whole-run coverage per file: the union of every interval of every test process (module loading,
 // hooks and tests alike). Line coverage follows c8 exactly: every line of the trimmed source counts,
-// and lines under ignore hints count as covered in files that were loaded.
+// and lines under ignore hints count as covered in files that were loaded. Functions and branches too:
+// the profiles' offsets are offsets in the file itself (the collector moves compiled code's ranges to
+// its original source), which is read back for its ignore hints, as c8 reads it when it reports.
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { ChildJournal } from '../events/child-journal.js';
 import { relPath } from '../paths.js';
@@ -8,6 +11,7 @@ import { countLines, toRanges, unionRanges, type LineRange } from './ranges.js';
 import type { CoverageLine } from '../types.js';
 import { functionBranchCounts, mergeFunctions } from './merge.js';
 import type { V8Function } from './v8-lines.js';
+import { sourceLines } from './source-lines.js';
 
 interface Acc {
   covered: LineRange[];
@@ -15,15 +19,24 @@ interface Acc {
   ignored: number[];
   /** Per process, its merged profile of the file. */
   profiles: V8Function[][];
+  abs: string;
 }
 
-export function coverageLines(journals: ChildJournal[], root: string, keep: (relFile: string) => boolean): CoverageLine[] {
+function readSource(file: string): string | undefined {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch {
+    return undefined;
+  }
+}
+
+export function coverageLines(journals: ChildJournal[], root: string, keep: (relFile: string) => boolean, read: (file: string) => string | undefined = readSource): CoverageLine[] {
   const files = new Map<string, Acc>();
   const acc = (abs: string): Acc | undefined => {
     const rel = relPath(root, abs);
     if (path.isAbsolute(rel) || !keep(rel)) return undefined;
     let a = files.get(rel);
-    if (!a) files.set(rel, (a = { covered: [], total: 0, ignored: [], profiles: [] }));
+    if (!a) files.set(rel, (a = { covered: [], total: 0, ignored: [], profiles: [], abs }));
     return a;
   };
   for (const j of journals) {
@@ -50,7 +63,8 @@ export function coverageLines(journals: ChildJournal[], root: string, keep: (rel
     .map(([file, a]) => {
       const covered = unionRanges(a.covered, toRanges(a.ignored)).filter(([s]) => s <= a.total).map(([s, e]): LineRange => [s, Math.min(e, a.total)]);
       // A process killed before its exit record has no profile: its lines count, its functions cannot.
-      const counts = functionBranchCounts(mergeFunctions(a.profiles));
+      const text = a.profiles.length > 0 ? read(a.abs) : undefined;
+      const counts = functionBranchCounts(mergeFunctions(a.profiles), text === undefined ? undefined : sourceLines(text));
       return {
         type: 'coverage',
         file,
