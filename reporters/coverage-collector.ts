@@ -7,10 +7,10 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { SourceMapPayload } from 'node:module';
 import { sourceLines, type SourceLines } from '../lib/coverage/source-lines.js';
-import { coveredLines, type V8Function } from '../lib/coverage/v8-lines.js';
+import { coveredLines, coveredOriginalLines, toOriginalProfile, type V8Function } from '../lib/coverage/v8-lines.js';
 import { toRanges, type LineRange } from '../lib/coverage/ranges.js';
-import { mergeFunctions } from '../lib/coverage/merge.js';
-import { lineMap, readMapUrl, sourceMappingUrl, type LineMap } from '../lib/coverage/source-map.js';
+import { compactNested, mergeFunctions } from '../lib/coverage/merge.js';
+import { rangeMap, readMapUrl, sourceMappingUrl, type RangeMap } from '../lib/coverage/source-map.js';
 
 interface ScriptCoverage {
   scriptId: string;
@@ -21,7 +21,7 @@ interface ScriptCoverage {
 /** What one executed script is, once: its lines, and where they map when it was compiled. */
 interface Script {
   lines: SourceLines;
-  map?: LineMap;
+  map?: RangeMap;
   /** The file its function and branch counts belong to (the original when the map has one source). */
   owner: string;
 }
@@ -30,6 +30,8 @@ export interface ScriptTotals {
   /** This process's intervals merged so far, and those not merged yet (merged in batches). */
   merged: V8Function[];
   pending: V8Function[][];
+  /** Compiled code: its map, to move the merged profile to the original's offsets when it is read. */
+  map?: RangeMap;
 }
 
 export interface SourceInfo {
@@ -39,6 +41,14 @@ export interface SourceInfo {
 }
 
 const MERGE_BATCH = 64;
+
+function readText(file: string): string | undefined {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch {
+    return undefined;
+  }
+}
 const TS_URL = /\.(?:[cm]?ts|tsx)$/;
 
 export class CoverageCollector {
@@ -74,8 +84,8 @@ export class CoverageCollector {
     return result;
   }
 
-  /** `code`: for an original source, the lines generated code maps to; the rest (types, comments) is no code. */
-  #announce(file: string, text: string | undefined, code?: Set<number>): void {
+  /** `outside`: for an original source, lines no generated range can reach (c8 never zeroes them). */
+  #announce(file: string, text: string | undefined, outside?: readonly number[]): void {
     if (this.#announced.has(file)) return;
     this.#announced.add(file);
     let source = text;
@@ -88,8 +98,8 @@ export class CoverageCollector {
     }
     const lines = sourceLines(source);
     const ignored = new Set(lines.ignored);
-    // Lines no generated code maps to (interfaces, type aliases, comments) are never zeroed by c8 either.
-    if (code) for (let n = 1; n <= lines.starts.length; n++) if (!code.has(n)) ignored.add(n);
+    // Lines outside the script's own range once mapped (leading types, comments) are never zeroed by c8 either.
+    if (outside) for (const n of outside) ignored.add(n);
     this.onNewSource?.({ file, lines: lines.starts.length, ignored: [...ignored].sort((a, b) => a - b) });
   }
 
@@ -106,7 +116,7 @@ export class CoverageCollector {
     }
   }
 
-  #script(file: string, scriptId: string): Script | null {
+  #script(file: string, scriptId: string, functions: readonly V8Function[]): Script | null {
     let script = this.#scripts.get(file);
     if (script !== undefined) return script;
     script = null;
@@ -115,18 +125,26 @@ export class CoverageCollector {
       // Node's own type stripping keeps every offset; a loader's compiled text differs from the file.
       const text = TS_URL.test(file) ? (this.#v8Source(scriptId) ?? disk) : disk;
       const url = sourceMappingUrl(text);
-      let map: LineMap | undefined;
+      let map: RangeMap | undefined;
       if (url) {
         const where = readMapUrl(url, file);
         const payload = where.payload ?? (where.file ? (JSON.parse(readFileSync(where.file, 'utf8')) as SourceMapPayload) : undefined);
-        if (payload) map = lineMap(text, payload, where.file ? path.dirname(where.file) : path.dirname(file));
+        if (payload) map = rangeMap(text, payload, where.file ? path.dirname(where.file) : path.dirname(file), readText);
       }
-      const sources = map ? [...map.sources.keys()] : [];
-      script = { lines: sourceLines(text), map, owner: sources.length === 1 ? sources[0]! : file };
+      script = { lines: sourceLines(text), map, owner: map?.sources.length === 1 ? map.sources[0]!.file : file };
       if (map) {
-        const code = new Map<string, Set<number>>();
-        for (const t of map.lines) if (t) (code.get(t.file) ?? code.set(t.file, new Set()).get(t.file)!).add(t.line);
-        for (const [src, content] of map.sources) this.#announce(src, content, code.get(src) ?? new Set());
+        // Original lines no range of the script reaches once mapped (leading types and comments; all of the
+        // top level when the script's own range cannot be mapped) are never zeroed by c8: every function is
+        // listed, run or not, where the script first appears.
+        const reach = (fns: readonly V8Function[]): V8Function[] => fns.map((f) => ({ ...f, ranges: f.ranges.map((r) => ({ ...r, count: 1 })) }));
+        const root = coveredOriginalLines(map, reach([{ functionName: '', isBlockCoverage: true, ranges: [{ startOffset: 0, endOffset: text.length, count: 1 }] }, ...functions]));
+        map.sources.forEach((src, i) => {
+          if (!src.lines) return;
+          const inside = new Set(root.get(i));
+          const outside: number[] = [];
+          for (let n = 1; n <= src.lines.starts.length; n++) if (!inside.has(n)) outside.push(n);
+          this.#announce(src.file, src.text, outside);
+        });
       } else this.#announce(file, disk); // Type stripping keeps offsets but may append a sourceURL line.
     } catch {
       // Not on disk (generated code) or an unreadable map: nothing to map lines to.
@@ -140,12 +158,13 @@ export class CoverageCollector {
     t.pending = [];
   }
 
-  /** This process's whole profile of a file: every interval merged. */
+  /** This process's whole profile of a file: every interval merged (compiled code: at the original's offsets). */
   profile(file: string): V8Function[] {
     const t = this.totals.get(file);
     if (!t) return [];
     this.#merge(t);
-    return t.merged;
+    const whole = compactNested(t.merged);
+    return t.map ? toOriginalProfile(t.map, 0, whole) : whole;
   }
 
   #inProject(file: string): boolean {
@@ -165,19 +184,20 @@ export class CoverageCollector {
         continue;
       }
       if (!this.#inProject(file)) continue;
-      const s = this.#script(file, script.scriptId);
+      const s = this.#script(file, script.scriptId, script.functions);
       if (!s) continue;
       let totals = this.totals.get(s.owner);
-      if (!totals) this.totals.set(s.owner, (totals = { merged: [], pending: [] }));
+      if (!totals) this.totals.set(s.owner, (totals = { merged: [], pending: [], map: s.owner !== file ? s.map : undefined }));
       totals.pending.push(script.functions);
       if (totals.pending.length >= MERGE_BATCH) this.#merge(totals);
-      for (const n of coveredLines(s.lines, script.functions)) {
-        const target = s.map ? s.map.lines[n - 1] : { file, line: n };
-        if (!target || !this.#inProject(target.file)) continue;
-        let list = lines.get(target.file);
-        if (!list) lines.set(target.file, (list = []));
-        list.push(target.line);
-      }
+      const add = (target: string, ran: number[]): void => {
+        if (ran.length === 0 || !this.#inProject(target)) return;
+        const list = lines.get(target);
+        if (list) list.push(...ran);
+        else lines.set(target, ran);
+      };
+      if (s.map) for (const [i, ran] of coveredOriginalLines(s.map, script.functions)) add(s.map.sources[i]!.file, ran);
+      else add(file, coveredLines(s.lines, script.functions));
     }
     return new Map([...lines].map(([f, l]) => [f, toRanges(l)]));
   }

@@ -157,6 +157,24 @@ describe('TypeScript: lines of the .ts source', () => {
     check(runNodeTest(dir, { files: ['build/test/price.test.js'] }));
   });
 
+  it('compiled by tsc: whole-run lines, functions and branches of each .ts file equal c8\'s', () => {
+    const dir = copyFixture('typescript');
+    const tsc = spawnSync(process.execPath, [path.join(REPO, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', '.'], { cwd: dir, encoding: 'utf8' });
+    assert.equal(tsc.status, 0, tsc.stdout);
+    const ours = runNodeTest(dir, { files: ['build/test/price.test.js'] }).report!.coverage!;
+    const c8 = c8Summary(dir, ['build/test/price.test.js']);
+    const ts = Object.keys(c8).filter((f) => f.endsWith('.ts') && f.startsWith('src/')).sort();
+    assert.deepEqual(ours.files.map((f) => f.file), ts, 'c8 maps to the same .ts files');
+    for (const f of ours.files) {
+      const t = c8[f.file]!;
+      assert.deepEqual(
+        { lines: [f.lines.covered, f.lines.total], functions: [f.functions.covered, f.functions.total], branches: [f.branches.covered, f.branches.total] },
+        { lines: [t.lines.covered, t.lines.total], functions: [t.functions.covered, t.functions.total], branches: [t.branches.covered, t.branches.total] },
+        f.file,
+      );
+    }
+  });
+
   const strips = spawnSync(NODE, ['-p', 'process.features.typescript ?? false'], { encoding: 'utf8', env: cleanEnv() }).stdout.trim();
   it('run directly with node\'s type stripping', { skip: !['strip', 'transform'].includes(strips) && 'this node does not strip types' }, () => {
     check(runNodeTest(copyFixture('typescript'), { files: ['test/price.test.ts'] }));

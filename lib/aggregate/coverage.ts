@@ -6,6 +6,7 @@
 // 1.0.0, or no process exited normally) leaves only counts: then the largest is kept, a lower bound, and
 // the file is named so nobody takes it for exact.
 import { profileCounts, sortProfiles } from '../coverage/profile.js';
+import { sourceLines } from '../coverage/source-lines.js';
 import { compareText } from './text.js';
 import type { CoverageLine, LineRange } from '../types.js';
 
@@ -31,8 +32,11 @@ export interface UnionResult {
   inexact: string[];
 }
 
-/** The one place coverage of several runs is combined. */
-export function unionCoverage(perRun: ReadonlyArray<readonly CoverageLine[]>): UnionResult {
+/**
+ * The one place coverage of several runs is combined. `read` gives a source file's text (by its
+ * repo-relative path), for its coverage ignore hints, as the runs counted them.
+ */
+export function unionCoverage(perRun: ReadonlyArray<readonly CoverageLine[]>, read: (file: string) => string | undefined = () => undefined): UnionResult {
   const byFile = new Map<string, CoverageLine[]>();
   for (const lines of perRun) {
     for (const c of lines) {
@@ -54,7 +58,8 @@ export function unionCoverage(perRun: ReadonlyArray<readonly CoverageLine[]>): U
     if (list.every((c) => c.profiles)) {
       // Every process of every run, merged at once: the same set one unsharded run merges.
       const profiles = sortProfiles(list.flatMap((c) => c.profiles!));
-      Object.assign(line, profileCounts(profiles));
+      const text = read(file);
+      Object.assign(line, profileCounts(profiles, text === undefined ? undefined : sourceLines(text)));
       line.profiles = profiles;
     } else if (list.length > 1) inexact.push(file);
     return line;

@@ -31,7 +31,8 @@ export interface Aggregated {
   lines: Line[];
 }
 
-export function aggregate(sources: readonly Source[], policy: AggregatePolicy): Aggregated {
+/** `read`: a source file's text by its repo-relative path (for coverage ignore hints), where there is a checkout. */
+export function aggregate(sources: readonly Source[], policy: AggregatePolicy, read?: (file: string) => string | undefined): Aggregated {
   if (sources.length === 0) throw new AggregateError('no inputs to aggregate');
   const warnings: Warning[] = [];
   const runs = dedupeRuns(sources.map(toRun), warnings);
@@ -42,7 +43,7 @@ export function aggregate(sources: readonly Source[], policy: AggregatePolicy): 
   const { records, unique } = picked;
   const contributingRuns = picked.contributing.flatMap((g) => g.runs);
 
-  const coverage = wholeRunCoverage(contributingRuns, warnings);
+  const coverage = wholeRunCoverage(contributingRuns, warnings, read);
   const tests = records.filter((r): r is TestLine => r.type === 'test');
   warnings.push(...flakyWarnings(tests, history));
   const info: AggregateInfo = {
@@ -75,7 +76,7 @@ function withHistory(t: TestLine, history: History): void {
 }
 
 /** Union of the runs' coverage; runs that have none while others have some are named (the union is partial). */
-function wholeRunCoverage(runs: readonly Run[], warnings: Warning[]): CoverageLine[] {
+function wholeRunCoverage(runs: readonly Run[], warnings: Warning[], read?: (file: string) => string | undefined): CoverageLine[] {
   const withLines = runs.filter((r) => r.coverage.length > 0);
   if (withLines.length === 0) return [];
   const without = runs.filter((r) => r.coverage.length === 0 && (r.source.coverageTotalsOnly || r.start?.coverage_mode === undefined || r.start.coverage_mode === 'off'));
@@ -84,7 +85,7 @@ function wholeRunCoverage(runs: readonly Run[], warnings: Warning[]): CoverageLi
       warning('LLMR_AGG_COVERAGE_PARTIAL', `whole-run coverage leaves out ${without.map((r) => `${r.source.path} (${r.source.coverageTotalsOnly ? 'a report.json holds totals, not lines' : 'coverage off'})`).join(', ')}`),
     );
   }
-  const union = unionCoverage(withLines.map((r) => r.coverage));
+  const union = unionCoverage(withLines.map((r) => r.coverage), read);
   if (union.inexact.length) {
     const old = withLines.filter((r) => r.coverage.some((c) => !c.profiles)).map((r) => r.source.path);
     warnings.push(

@@ -177,7 +177,13 @@ export function aggregateCommand(args: string[], io: CommandIO): number {
 
   let result;
   try {
-    result = aggregate(sources, policy);
+    result = aggregate(sources, policy, (file) => {
+      try {
+        return readFileSync(path.resolve(io.cwd, file), 'utf8');
+      } catch {
+        return undefined; // no checkout here: hinted functions and branches count as code
+      }
+    });
   } catch (err) {
     if (err instanceof AggregateError) return fail(io, err.message);
     throw err;

@@ -3,6 +3,8 @@
 // differently in each interval), and c8's function and branch counts over that profile.
 import v8Coverage from '@bcoe/v8-coverage';
 import type { V8Function } from './v8-lines.js';
+import type { SourceLines } from './source-lines.js';
+import { sliceRange } from './source-map.js';
 
 export function mergeFunctions(lists: V8Function[][]): V8Function[] {
   if (lists.length === 0) return [];
@@ -11,26 +13,58 @@ export function mergeFunctions(lists: V8Function[][]): V8Function[] {
   return merged.result[0]?.functions ?? [];
 }
 
-/** Functions and branches the way v8-to-istanbul counts them for c8. */
-export function functionBranchCounts(functions: V8Function[]): { functions: [number, number]; branches: [number, number] } {
+/**
+ * Functions and branches the way v8-to-istanbul counts them for c8. With the file's `lines` (offsets
+ * are offsets in that file): a range that touches no line is left out, and a function or branch whose
+ * first line is under an ignore hint counts as covered, as c8 counts it.
+ */
+export function functionBranchCounts(functions: V8Function[], lines?: SourceLines): { functions: [number, number]; branches: [number, number] } {
   let fnCovered = 0;
   let fnTotal = 0;
   let brCovered = 0;
   let brTotal = 0;
   for (const fn of functions) {
     fn.ranges.forEach((r, i) => {
+      let hit = r.count > 0;
+      if (lines) {
+        const [first, stop] = sliceRange(lines, Math.max(0, r.startOffset), Math.min(lines.eof, r.endOffset));
+        if (first >= stop) return;
+        if (lines.ignored.has(first + 1)) hit = true;
+      }
       if (fn.isBlockCoverage) {
         brTotal++;
-        if (r.count > 0) brCovered++;
+        if (hit) brCovered++;
         if (fn.functionName && i === 0) {
           fnTotal++;
-          if (r.count > 0) fnCovered++;
+          if (hit) fnCovered++;
         }
       } else if (fn.functionName) {
         fnTotal++;
-        if (r.count > 0) fnCovered++;
+        if (hit) fnCovered++;
       }
     });
   }
   return { functions: [fnCovered, fnTotal], branches: [brCovered, brTotal] };
+}
+
+
+/**
+ * A process's per-test intervals added up can hold block ranges with the same count as the range
+ * around them (a loop body that ran in one test and not in another). V8 leaves such ranges out of a
+ * whole-process profile (its MergeNestedRanges pass), and c8 counts that profile's ranges as branches:
+ * leave them out the same way, so a process's profile has the ranges V8 gives for the whole process.
+ */
+export function compactNested(functions: V8Function[]): V8Function[] {
+  return functions.map((fn) => {
+    if (!fn.isBlockCoverage || fn.ranges.length < 2) return fn;
+    const kept = [fn.ranges[0]!];
+    const stack = [fn.ranges[0]!];
+    for (const r of fn.ranges.slice(1)) {
+      while (stack.length > 1 && !(stack[stack.length - 1]!.startOffset <= r.startOffset && r.endOffset <= stack[stack.length - 1]!.endOffset)) stack.pop();
+      if (stack[stack.length - 1]!.count === r.count) continue;
+      kept.push(r);
+      stack.push(r);
+    }
+    return kept.length === fn.ranges.length ? fn : { ...fn, ranges: kept };
+  });
 }

@@ -6,6 +6,7 @@
 import type { ProfileFunction } from '../types.js';
 import { functionBranchCounts, mergeFunctions } from './merge.js';
 import type { V8Function } from './v8-lines.js';
+import type { SourceLines } from './source-lines.js';
 
 const compareText = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
@@ -28,9 +29,12 @@ export function sortProfiles(profiles: ProfileFunction[][]): ProfileFunction[][]
     .map((x) => x.p);
 }
 
-/** c8's function and branch totals over every process's profile, merged at once. */
-export function profileCounts(profiles: readonly ProfileFunction[][]): { functions: { covered: number; total: number }; branches: { covered: number; total: number } } {
-  const c = functionBranchCounts(mergeFunctions(profiles.map(fromProfile)));
+/**
+ * c8's function and branch totals over every process's profile, merged at once; `lines`, the file's
+ * source, applies its ignore hints as c8 does (without it, hinted functions and branches count as code).
+ */
+export function profileCounts(profiles: readonly ProfileFunction[][], lines?: SourceLines): { functions: { covered: number; total: number }; branches: { covered: number; total: number } } {
+  const c = functionBranchCounts(mergeFunctions(profiles.map(fromProfile)), lines);
   return { functions: { covered: c.functions[0], total: c.functions[1] }, branches: { covered: c.branches[0], total: c.branches[1] } };
 }
 

@@ -1,14 +1,17 @@
 // Whole-run coverage per file: the union of every interval of every test process (module loading,
 // hooks and tests alike). Line coverage follows c8 exactly: every line of the trimmed source counts,
-// and lines under ignore hints count as covered in files that were loaded.
+// and lines under ignore hints count as covered in files that were loaded. Functions and branches too:
+// the profiles' offsets are offsets in the file itself (the collector moves compiled code's ranges to
+// its original source), which is read back for its ignore hints, as c8 reads it when it reports.
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { ChildJournal } from '../events/child-journal.js';
 import { relPath } from '../paths.js';
 import { countLines, toRanges, unionRanges, type LineRange } from './ranges.js';
 import type { CoverageLine } from '../types.js';
-import { functionBranchCounts, mergeFunctions } from './merge.js';
-import { sortProfiles, toProfile } from './profile.js';
+import { profileCounts, sortProfiles, toProfile } from './profile.js';
 import type { V8Function } from './v8-lines.js';
+import { sourceLines } from './source-lines.js';
 
 interface Acc {
   covered: LineRange[];
@@ -16,15 +19,24 @@ interface Acc {
   ignored: number[];
   /** Per process, its merged profile of the file. */
   profiles: V8Function[][];
+  abs: string;
 }
 
-export function coverageLines(journals: ChildJournal[], root: string, keep: (relFile: string) => boolean): CoverageLine[] {
+function readSource(file: string): string | undefined {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch {
+    return undefined;
+  }
+}
+
+export function coverageLines(journals: ChildJournal[], root: string, keep: (relFile: string) => boolean, read: (file: string) => string | undefined = readSource): CoverageLine[] {
   const files = new Map<string, Acc>();
   const acc = (abs: string): Acc | undefined => {
     const rel = relPath(root, abs);
     if (path.isAbsolute(rel) || !keep(rel)) return undefined;
     let a = files.get(rel);
-    if (!a) files.set(rel, (a = { covered: [], total: 0, ignored: [], profiles: [] }));
+    if (!a) files.set(rel, (a = { covered: [], total: 0, ignored: [], profiles: [], abs }));
     return a;
   };
   for (const j of journals) {
@@ -53,13 +65,12 @@ export function coverageLines(journals: ChildJournal[], root: string, keep: (rel
       // A process killed before its exit record has no profile: its lines count, its functions cannot.
       // Converted before the merge, which mutates its inputs.
       const profiles = a.profiles.map(toProfile);
-      const counts = functionBranchCounts(mergeFunctions(a.profiles));
+      const text = a.profiles.length > 0 ? read(a.abs) : undefined;
       const line: CoverageLine = {
         type: 'coverage',
         file,
         lines: { covered, total: a.total },
-        functions: { covered: counts.functions[0], total: counts.functions[1] },
-        branches: { covered: counts.branches[0], total: counts.branches[1] },
+        ...profileCounts(profiles, text === undefined ? undefined : sourceLines(text)),
       };
       // Kept so that aggregate can merge runs' processes the same way (exact function and branch totals).
       if (profiles.length > 0) line.profiles = sortProfiles(profiles);

@@ -2,7 +2,10 @@
 // line takes the count of the last (innermost) range that fully contains it. An interval lists only
 // the functions that ran in it, so every line starts at 0 (the "seeded zero range" trap: starting at
 // 1, as v8-to-istanbul does for a whole-run profile, would mark every line of the file as run).
+// Compiled code: each range is first mapped to its original range (source-map.ts), then applied to
+// the original's lines by the same rule, as v8-to-istanbul does.
 import type { SourceLines } from './source-lines.js';
+import { sliceRange, type RangeMap } from './source-map.js';
 
 export interface V8Range {
   startOffset: number;
@@ -16,39 +19,73 @@ export interface V8Function {
   isBlockCoverage: boolean;
 }
 
-/** Index of the first line whose end is past `offset` (binary search). */
-function firstLineEndingAfter(lines: SourceLines, offset: number): number {
-  let lo = 0;
-  let hi = lines.ends.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (lines.ends[mid]! <= offset) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
+/** One range [start, end) of offsets applied to `counts`: each line it fully contains takes its count. */
+function apply(counts: Uint32Array, lines: SourceLines, start: number, end: number, count: number): void {
+  const [first, stop] = sliceRange(lines, start, end);
+  for (let i = first; i < stop; i++) if (start <= lines.starts[i]! && end >= lines.ends[i]!) counts[i] = count;
 }
 
 /** Per-line counts (index 0 = line 1) for one interval's functions. */
 export function lineCounts(lines: SourceLines, functions: readonly V8Function[]): Uint32Array {
   const counts = new Uint32Array(lines.starts.length);
-  for (const fn of functions) {
-    for (const range of fn.ranges) {
-      const start = Math.max(0, range.startOffset);
-      const end = Math.min(lines.eof, range.endOffset);
-      for (let i = firstLineEndingAfter(lines, start - 1); i < counts.length && lines.starts[i]! <= end; i++) {
-        if (start <= lines.starts[i]! && end >= lines.ends[i]!) counts[i] = range.count;
-      }
-    }
-  }
+  for (const fn of functions) for (const range of fn.ranges) apply(counts, lines, Math.max(0, range.startOffset), Math.min(lines.eof, range.endOffset), range.count);
   return counts;
 }
 
-/** 1-based lines with a count above zero. */
-export function coveredLines(lines: SourceLines, functions: readonly V8Function[]): number[] {
-  const counts = lineCounts(lines, functions);
+function covered(counts: Uint32Array): number[] {
   const out: number[] = [];
   counts.forEach((c, i) => {
     if (c > 0) out.push(i + 1);
   });
   return out;
+}
+
+/** 1-based lines with a count above zero. */
+export function coveredLines(lines: SourceLines, functions: readonly V8Function[]): number[] {
+  return covered(lineCounts(lines, functions));
+}
+
+/** Compiled code: per original source (index in `map.sources`), its 1-based lines with a count above zero. */
+export function coveredOriginalLines(map: RangeMap, functions: readonly V8Function[]): Map<number, number[]> {
+  const counts = new Map<number, Uint32Array>();
+  for (const fn of functions) {
+    for (const range of fn.ranges) {
+      const m = map.map(range.startOffset, range.endOffset);
+      if (!m) continue;
+      const lines = map.sources[m.source]!.lines!;
+      let c = counts.get(m.source);
+      if (!c) counts.set(m.source, (c = new Uint32Array(lines.starts.length)));
+      apply(c, lines, m.start, m.end, range.count);
+    }
+  }
+  return new Map([...counts].map(([source, c]) => [source, covered(c)]));
+}
+
+/**
+ * Compiled code: a profile with every range moved to its original offsets, in the source `source`
+ * (ranges v8-to-istanbul drops are left out; a function whose own range is dropped keeps its other
+ * ranges as branches and loses its name, so it is not counted as a function, as v8-to-istanbul).
+ */
+export function toOriginalProfile(map: RangeMap, source: number, functions: readonly V8Function[]): V8Function[] {
+  const out: V8Function[] = [];
+  for (const fn of functions) {
+    const ranges: V8Range[] = [];
+    let named = fn.functionName;
+    fn.ranges.forEach((r, i) => {
+      const m = map.map(r.startOffset, r.endOffset);
+      const kept = m !== undefined && m.source === source && nonEmpty(map.sources[source]!.lines!, m.start, m.end);
+      if (kept) ranges.push({ startOffset: m.start, endOffset: m.end, count: r.count });
+      else if (i === 0) named = '';
+    });
+    if (ranges.length === 0) continue;
+    // A range tree needs its root first: keep the order V8 gives (outer ranges first), ties by length.
+    ranges.sort((a, b) => a.startOffset - b.startOffset || b.endOffset - a.endOffset);
+    out.push({ functionName: named, ranges, isBlockCoverage: fn.isBlockCoverage });
+  }
+  return out;
+}
+
+function nonEmpty(lines: SourceLines, start: number, end: number): boolean {
+  const [first, stop] = sliceRange(lines, start, end);
+  return first < stop;
 }
