@@ -189,4 +189,22 @@ describe('CLI usage', () => {
     assert.match(v.stderr, /FAIL {2}SHA256SUMS: missing: this is not a sealed evidence set/);
     assert.equal((await cliInProcess(['bundle', '.'], cwd)).status, 1);
   });
+
+  it('seal of a directory that does not exist fails naming it (exit 2) and creates nothing', async () => {
+    const cwd = mkdtempSync(path.join(os.tmpdir(), 'llmr-cli-'));
+    writeFileSync(path.join(cwd, 'file.txt'), 'not a directory');
+    const named = await cliInProcess(['seal', 'no-such-run/llm-report'], cwd);
+    assert.equal(named.status, 2, named.stderr);
+    assert.equal(named.stdout, '');
+    assert.equal(named.stderr, `llm-report seal: cannot seal no-such-run/llm-report: no such directory (${path.join(cwd, 'no-such-run', 'llm-report')})\n`);
+    // The default (output_dir of the configuration, llm-report) says how to name the directory instead.
+    const byDefault = await cliInProcess(['seal'], cwd);
+    assert.equal(byDefault.status, 2, byDefault.stderr);
+    assert.match(byDefault.stderr, /^llm-report seal: cannot seal llm-report: no such directory \(.*\); give the run directory: llm-report seal <run-dir>\n$/);
+    const file = await cliInProcess(['seal', 'file.txt'], cwd);
+    assert.equal(file.status, 2, file.stderr);
+    assert.match(file.stderr, /^llm-report seal: cannot seal file\.txt: not a directory/);
+    assert.deepEqual(readdirSync(cwd), ['file.txt'], 'nothing was created');
+    assert.equal(readFileSync(path.join(cwd, 'file.txt'), 'utf8'), 'not a directory');
+  });
 });

@@ -105,6 +105,13 @@ describe('release: reproducible single file', () => {
     const entries = list.stdout.split('\n');
     for (const must of ['package/package.json', `package/dist/${FILE}`, 'package/dist/lib/cli/main.js', 'package/dist/reporters/reporter.js']) assert.ok(entries.includes(must), `${must} missing from the package`);
     assert.deepEqual(entries.filter((e) => e.startsWith('package/dist/test/') || e.startsWith('package/dist/release/')), []);
+    // Source maps would point at .ts sources the package does not ship.
+    assert.deepEqual(entries.filter((e) => e.endsWith('.map')), [], 'source maps in the package');
+    // The declarations of the public API, where the "types" condition of its export says they are.
+    const pkg = JSON.parse(readFileSync(path.join(builds[0]!.src, 'package.json'), 'utf8')) as { exports: Record<string, string | Record<string, string>> };
+    const api = pkg.exports['./api'];
+    assert.ok(typeof api === 'object' && api.types === './dist/lib/api/index.d.ts', `exports["./api"]: ${JSON.stringify(api)}`);
+    for (const must of ['package/dist/lib/api/index.d.ts', 'package/dist/lib/api/index.js', 'package/dist/lib/events/child-journal.d.ts']) assert.ok(entries.includes(must), `${must} missing from the package`);
   });
 
   it('passes the documented verification commands, and fails them after one byte changes', () => {

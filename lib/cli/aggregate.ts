@@ -10,6 +10,7 @@ import { describeSeal } from '../evidence/sign.js';
 import { sealDir } from '../output/evidence.js';
 import { writeRun } from '../output/write.js';
 import type { AggregatePolicy, Integrity } from '../types.js';
+import { commandArgs, usageError } from './args.js';
 import type { CommandIO } from './io.js';
 
 export const AGGREGATE_HELP = `Usage: llm-report aggregate <input...> [--out DIR] [--policy merge|latest|all]
@@ -99,28 +100,23 @@ function isAggregateOutput(source: Source): boolean {
   return start?.type === 'run_start' && start.aggregate !== undefined;
 }
 
+const SPEC = {
+  command: 'aggregate',
+  help: AGGREGATE_HELP,
+  options: {
+    out: { type: 'string', needs: 'a directory' },
+    policy: { type: 'string', needs: `a policy (${POLICIES.join(', ')})` },
+    'no-annotations': { type: 'boolean' },
+  },
+} as const;
+
 export function aggregateCommand(args: string[], io: CommandIO): number {
-  let outArg = 'llm-report-aggregate';
-  let policyArg = 'merge';
-  let annotate = true;
-  const inputs: string[] = [];
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i]!;
-    if (a === '--help' || a === '-h') {
-      io.stdout(AGGREGATE_HELP + '\n');
-      return 0;
-    }
-    if (a === '--out' || a === '--policy') {
-      const v = args[++i];
-      if (v === undefined || v.startsWith('--')) return usage(io, `${a} needs a value`);
-      if (a === '--out') outArg = v;
-      else policyArg = v;
-    } else if (a === '--no-annotations') annotate = false;
-    else if (a.startsWith('--out=')) outArg = a.slice('--out='.length);
-    else if (a.startsWith('--policy=')) policyArg = a.slice('--policy='.length);
-    else if (a.startsWith('-')) return usage(io, `unknown option ${a}`);
-    else inputs.push(a);
-  }
+  const parsed = commandArgs(args, io, SPEC);
+  if (typeof parsed === 'number') return parsed;
+  const outArg = parsed.values.out ?? 'llm-report-aggregate';
+  const policyArg = parsed.values.policy ?? 'merge';
+  const annotate = !parsed.values['no-annotations'];
+  const inputs = parsed.positionals;
   if (!POLICIES.includes(policyArg as AggregatePolicy)) return usage(io, `unknown policy "${policyArg}" (one of ${POLICIES.join(', ')})`);
   if (inputs.length === 0) return usage(io, 'no inputs');
   if (!outArg) return usage(io, '--out needs a directory');
@@ -210,8 +206,7 @@ export function aggregateCommand(args: string[], io: CommandIO): number {
 }
 
 function usage(io: CommandIO, message: string): number {
-  io.stderr(`llm-report aggregate: ${message}\n\n${AGGREGATE_HELP}\n`);
-  return 2;
+  return usageError(io, SPEC, message);
 }
 
 function fail(io: CommandIO, message: string): number {

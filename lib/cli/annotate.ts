@@ -16,6 +16,7 @@ import { AnnotationCache } from '../llm/cache.js';
 import { createOpenAIProvider } from '../llm/openai.js';
 import { hostOf, resolveSettings, type Overrides } from '../llm/settings.js';
 import type { Report } from '../types.js';
+import { commandArgs, usageError, type CommandArgs } from './args.js';
 import type { CommandIO } from './io.js';
 
 export const ANNOTATE_HELP = `Usage: llm-report annotate <run-dir> [options]
@@ -53,69 +54,81 @@ never from a flag or a file.
 Exit status: 0 when the run was annotated (tests left without an annotation are listed as coded
 warnings and annotation_error); 2 on usage errors, bad configuration or an unreadable run.`;
 
-const INT_FLAGS: Record<string, keyof Overrides> = {
-  '--concurrency': 'concurrency',
-  '--rpm': 'rpm',
-  '--timeout-ms': 'timeout_ms',
-  '--retries': 'retries',
-  '--max-tests': 'max_tests',
-  '--token-budget': 'token_budget',
-};
+const INT_FLAGS = {
+  concurrency: 'concurrency',
+  rpm: 'rpm',
+  'timeout-ms': 'timeout_ms',
+  retries: 'retries',
+  'max-tests': 'max_tests',
+  'token-budget': 'token_budget',
+} as const satisfies Record<string, keyof Overrides>;
+
+const SPEC = {
+  command: 'annotate',
+  help: ANNOTATE_HELP,
+  options: {
+    provider: { type: 'string', needs: 'a value (none or openai)' },
+    'base-url': { type: 'string', needs: 'a URL' },
+    model: { type: 'string', needs: 'a name' },
+    mode: { type: 'string', needs: 'a value (minimal, balanced or complete)' },
+    'cache-dir': { type: 'string', needs: 'a directory' },
+    root: { type: 'string', needs: 'a directory' },
+    'no-cache': { type: 'boolean' },
+    auto: { type: 'boolean' },
+    concurrency: { type: 'string', needs: 'a whole number' },
+    rpm: { type: 'string', needs: 'a whole number' },
+    'timeout-ms': { type: 'string', needs: 'a whole number' },
+    retries: { type: 'string', needs: 'a whole number' },
+    'max-tests': { type: 'string', needs: 'a whole number' },
+    'token-budget': { type: 'string', needs: 'a whole number' },
+  },
+} as const;
 
 interface Parsed {
   dir?: string;
   root?: string;
   overrides: Overrides;
-  error?: string;
-  help?: boolean;
   /** Started by the reporter (llm.auto_annotate), which seals the directory afterwards. */
   auto?: boolean;
 }
 
-function parseArgs(args: string[]): Parsed {
-  const out: Parsed = { overrides: {} };
+/** The checks of option values beyond their presence (which the parser checks); a message when one fails. */
+function readOptions(args: CommandArgs<typeof SPEC.options>): Parsed | string {
+  const v = args.values;
+  const out: Parsed = { overrides: {}, auto: v.auto === true };
   const o = out.overrides as Record<string, unknown>;
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i]!;
-    const eq = a.indexOf('=');
-    const flag = a.startsWith('--') && eq !== -1 ? a.slice(0, eq) : a;
-    const value = (): string | undefined => (a.startsWith('--') && eq !== -1 ? a.slice(eq + 1) : args[++i]);
-    if (flag === '--help' || flag === '-h') return { ...out, help: true };
-    if (/^--(api-key|key|token)$/.test(flag)) return { ...out, error: `${flag} is not accepted: the key comes only from the environment variable named by llm.api_key_env` };
-    if (flag === '--no-cache') o.cache_enabled = false;
-    else if (flag === '--auto') out.auto = true;
-    else if (flag === '--provider') {
-      const v = value();
-      if (v !== 'none' && v !== 'openai') return { ...out, error: `--provider must be none or openai, got ${JSON.stringify(v ?? '')}` };
-      o.provider = v;
-    } else if (flag === '--base-url') {
-      const v = value() ?? '';
-      if (!/^https?:\/\//.test(v)) return { ...out, error: `--base-url must start with http:// or https://` };
-      o.base_url = v;
-    } else if (flag === '--model') {
-      const v = value();
-      if (!v) return { ...out, error: '--model needs a name' };
-      o.model = v;
-    } else if (flag === '--mode') {
-      const v = value();
-      if (v !== 'minimal' && v !== 'balanced' && v !== 'complete') return { ...out, error: `--mode must be minimal, balanced or complete, got ${JSON.stringify(v ?? '')}` };
-      o.context_mode = v;
-    } else if (flag === '--cache-dir') {
-      const v = value();
-      if (!v) return { ...out, error: '--cache-dir needs a directory' };
-      o.cache_dir = v;
-    } else if (flag === '--root') {
-      const v = value();
-      if (!v) return { ...out, error: '--root needs a directory' };
-      out.root = v;
-    } else if (INT_FLAGS[flag]) {
-      const v = value() ?? '';
-      if (!/^\d+$/.test(v)) return { ...out, error: `${flag} needs a whole number, got ${JSON.stringify(v)}` };
-      o[INT_FLAGS[flag]] = Number(v);
-    } else if (a.startsWith('-')) return { ...out, error: `unknown option ${a}` };
-    else if (out.dir === undefined) out.dir = a;
-    else return { ...out, error: `one run directory only (got ${out.dir} and ${a})` };
+  if (v['no-cache']) o.cache_enabled = false;
+  if (v.provider !== undefined) {
+    if (v.provider !== 'none' && v.provider !== 'openai') return `--provider must be none or openai, got ${JSON.stringify(v.provider)}`;
+    o.provider = v.provider;
   }
+  if (v['base-url'] !== undefined) {
+    if (!/^https?:\/\//.test(v['base-url'])) return `--base-url must start with http:// or https://`;
+    o.base_url = v['base-url'];
+  }
+  if (v.model !== undefined) {
+    if (!v.model) return '--model needs a name';
+    o.model = v.model;
+  }
+  if (v.mode !== undefined) {
+    if (v.mode !== 'minimal' && v.mode !== 'balanced' && v.mode !== 'complete') return `--mode must be minimal, balanced or complete, got ${JSON.stringify(v.mode)}`;
+    o.context_mode = v.mode;
+  }
+  if (v['cache-dir'] !== undefined) {
+    if (!v['cache-dir']) return '--cache-dir needs a directory';
+    o.cache_dir = v['cache-dir'];
+  }
+  if (v.root !== undefined) {
+    if (!v.root) return '--root needs a directory';
+    out.root = v.root;
+  }
+  for (const [flag, key] of Object.entries(INT_FLAGS) as Array<[keyof typeof INT_FLAGS, keyof Overrides]>) {
+    const n = v[flag];
+    if (n === undefined) continue;
+    if (!/^\d+$/.test(n)) return `--${flag} needs a whole number, got ${JSON.stringify(n)}`;
+    o[key] = Number(n);
+  }
+  out.dir = args.positionals[0];
   return out;
 }
 
@@ -157,16 +170,17 @@ function summary(out: AnnotateOutput): string {
 }
 
 export async function annotateCommand(args: string[], io: CommandIO): Promise<number> {
-  const parsed = parseArgs(args);
-  if (parsed.help) {
-    io.stdout(ANNOTATE_HELP + '\n');
-    return 0;
+  // Not an unknown option like any other: the message says where the key comes from instead.
+  const keyFlag = args.find((a) => /^--(api-key|key|token)(=|$)/.test(a));
+  if (keyFlag !== undefined && !args.slice(0, args.indexOf(keyFlag)).includes('--')) {
+    return usageError(io, SPEC, `${keyFlag.replace(/=.*$/s, '')} is not accepted: the key comes only from the environment variable named by llm.api_key_env`);
   }
-  const usage = (msg: string): number => {
-    io.stderr(`llm-report annotate: ${msg}\n\n${ANNOTATE_HELP}\n`);
-    return 2;
-  };
-  if (parsed.error) return usage(parsed.error);
+  const cli = commandArgs(args, io, SPEC);
+  if (typeof cli === 'number') return cli;
+  const usage = (msg: string): number => usageError(io, SPEC, msg);
+  if (cli.positionals.length > 1) return usage(`one run directory only (got ${cli.positionals[0]} and ${cli.positionals[1]})`);
+  const parsed = readOptions(cli);
+  if (typeof parsed === 'string') return usage(parsed);
   if (!parsed.dir) return usage('no run directory (the output_dir of a run, e.g. llm-report)');
   const bad = checkBounds(parsed.overrides);
   if (bad) return usage(bad);

@@ -11,6 +11,7 @@ import { packTar } from '../evidence/tar.js';
 import { verifyEvidence } from '../evidence/verify.js';
 import { readFileSet } from '../output/evidence.js';
 import { writeAtomic } from '../output/write.js';
+import { commandArgs } from './args.js';
 import type { CommandIO } from './io.js';
 
 export const BUNDLE_HELP = `Usage: llm-report bundle [run-dir] [--out FILE.tar]
@@ -43,24 +44,13 @@ function runStart(files: FileSet): { runId?: string; startedAt?: string } {
 }
 
 export async function bundleCommand(args: string[], io: CommandIO): Promise<number> {
-  let dir: string | undefined;
-  let out: string | undefined;
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i]!;
-    if (a === '--help' || a === '-h') {
-      io.stdout(BUNDLE_HELP + '\n');
-      return 0;
-    }
-    if (a === '--out') out = args[++i] ?? '';
-    else if (a.startsWith('--out=')) out = a.slice('--out='.length);
-    else if (a.startsWith('-')) {
-      io.stderr(`llm-report bundle: unknown option ${a}\n\n${BUNDLE_HELP}\n`);
-      return 2;
-    } else if (dir === undefined) dir = a;
-    else {
-      io.stderr(`llm-report bundle: one run directory at a time\n`);
-      return 2;
-    }
+  const parsed = commandArgs(args, io, { command: 'bundle', help: BUNDLE_HELP, options: { out: { type: 'string', needs: 'a file name' } } });
+  if (typeof parsed === 'number') return parsed;
+  let dir = parsed.positionals[0];
+  const out = parsed.values.out;
+  if (parsed.positionals.length > 1) {
+    io.stderr(`llm-report bundle: one run directory at a time\n`);
+    return 2;
   }
   if (out === '') {
     io.stderr(`llm-report bundle: --out needs a file name\n`);

@@ -3,6 +3,7 @@
 import path from 'node:path';
 import { loadConfig, ConfigError } from '../config/index.js';
 import { pruneCache } from '../llm/cache.js';
+import { commandArgs, usageError } from './args.js';
 import type { CommandIO } from './io.js';
 
 export const CACHE_HELP = `Usage: llm-report cache prune [--dir DIR] [--max-age-days N | --all] [--dry-run]
@@ -19,32 +20,26 @@ export function cacheCommand(args: string[], io: CommandIO): number {
     io.stdout(CACHE_HELP + '\n');
     return sub ? 0 : 2;
   }
-  const usage = (msg: string): number => {
-    io.stderr(`llm-report cache: ${msg}\n\n${CACHE_HELP}\n`);
-    return 2;
-  };
+  const usage = (msg: string): number => usageError(io, { command: 'cache', help: CACHE_HELP }, msg);
   if (sub !== 'prune') return usage(`unknown subcommand "${sub}"`);
-  let dir: string | undefined;
-  let maxAge: number | undefined;
-  let all = false;
-  let dryRun = false;
-  for (let i = 0; i < rest.length; i++) {
-    const a = rest[i]!;
-    if (a === '--help' || a === '-h') {
-      io.stdout(CACHE_HELP + '\n');
-      return 0;
-    }
-    if (a === '--all') all = true;
-    else if (a === '--dry-run') dryRun = true;
-    else if (a === '--dir' || a.startsWith('--dir=')) {
-      dir = a.includes('=') ? a.slice(a.indexOf('=') + 1) : rest[++i];
-      if (!dir) return usage('--dir needs a directory');
-    } else if (a === '--max-age-days' || a.startsWith('--max-age-days=')) {
-      const v = a.includes('=') ? a.slice(a.indexOf('=') + 1) : rest[++i];
-      if (!v || !/^\d+$/.test(v)) return usage(`--max-age-days needs a whole number, got ${JSON.stringify(v ?? '')}`);
-      maxAge = Number(v);
-    } else return usage(`unknown option ${a}`);
-  }
+  const parsed = commandArgs(rest, io, {
+    command: 'cache',
+    help: CACHE_HELP,
+    options: {
+      dir: { type: 'string', needs: 'a directory' },
+      'max-age-days': { type: 'string', needs: 'a whole number' },
+      all: { type: 'boolean' },
+      'dry-run': { type: 'boolean' },
+    },
+    maxPositionals: 0,
+  });
+  if (typeof parsed === 'number') return parsed;
+  const { dir, 'max-age-days': maxAgeArg } = parsed.values;
+  const all = parsed.values.all === true;
+  const dryRun = parsed.values['dry-run'] === true;
+  if (dir === '') return usage('--dir needs a directory');
+  if (maxAgeArg !== undefined && !/^\d+$/.test(maxAgeArg)) return usage(`--max-age-days needs a whole number, got ${JSON.stringify(maxAgeArg)}`);
+  const maxAge = maxAgeArg === undefined ? undefined : Number(maxAgeArg);
   let config;
   try {
     config = loadConfig({ cwd: io.cwd }).config;

@@ -7,6 +7,7 @@ import { parseNdjson } from '../report/ndjson.js';
 import { fold, sortedLines } from '../report/fold.js';
 import { writeRun } from '../output/write.js';
 import type { CoverageLine, Line, RunEndLine, RunStartLine, Warning } from '../types.js';
+import { commandArgs, usageError } from './args.js';
 import type { CommandIO } from './io.js';
 
 export const FOLD_HELP = `Usage: llm-report fold <file.ndjson...> [--out DIR]
@@ -26,25 +27,12 @@ Exit status: 0 when the folded run passed; 1 when it failed, is incomplete or wa
 2 on usage errors or unreadable inputs.`;
 
 export function foldCommand(args: string[], io: CommandIO): number {
-  let out = 'llm-report';
-  const inputs: string[] = [];
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i]!;
-    if (a === '--help' || a === '-h') {
-      io.stdout(FOLD_HELP + '\n');
-      return 0;
-    }
-    if (a === '--out') out = args[++i] ?? '';
-    else if (a.startsWith('--out=')) out = a.slice('--out='.length);
-    else if (a.startsWith('-')) {
-      io.stderr(`llm-report fold: unknown option ${a}\n\n${FOLD_HELP}\n`);
-      return 2;
-    } else inputs.push(a);
-  }
-  if (inputs.length === 0 || !out) {
-    io.stderr(`llm-report fold: ${inputs.length === 0 ? 'no input files' : '--out needs a directory'}\n\n${FOLD_HELP}\n`);
-    return 2;
-  }
+  const spec = { command: 'fold', help: FOLD_HELP, options: { out: { type: 'string', needs: 'a directory' } } } as const;
+  const parsed = commandArgs(args, io, spec);
+  if (typeof parsed === 'number') return parsed;
+  const out = parsed.values.out ?? 'llm-report';
+  const inputs = parsed.positionals;
+  if (inputs.length === 0 || !out) return usageError(io, spec, inputs.length === 0 ? 'no input files' : '--out needs a directory');
   const lines: Line[] = [];
   const warnings: Warning[] = [];
   for (const input of inputs) {

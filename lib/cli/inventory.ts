@@ -12,6 +12,7 @@ import { parseNdjson } from '../report/ndjson.js';
 import { fold } from '../report/fold.js';
 import { writeAtomic } from '../output/write.js';
 import { canonicalJson } from '../report/canonical.js';
+import { commandArgs, usageError } from './args.js';
 import type { CommandIO } from './io.js';
 
 declare const __LLMR_BUNDLE__: boolean | undefined;
@@ -39,23 +40,20 @@ function reporterPath(): string {
   return fileURLToPath(typeof __LLMR_BUNDLE__ !== 'undefined' && __LLMR_BUNDLE__ ? self : new URL('../../reporters/reporter.js', self));
 }
 
+const SPEC = {
+  command: 'inventory',
+  help: INVENTORY_HELP,
+  options: { out: { type: 'string', needs: 'a directory' } },
+  maxPositionals: 0,
+  positionalHint: 'node --test arguments go after --',
+  passthrough: true,
+} as const;
+
 export function inventoryCommand(args: string[], io: CommandIO): number {
-  let outArg = 'llm-report-inventory';
-  const nodeArgs: string[] = [];
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i]!;
-    if (a === '--') {
-      nodeArgs.push(...args.slice(i + 1));
-      break;
-    }
-    if (a === '--help' || a === '-h') {
-      io.stdout(INVENTORY_HELP + '\n');
-      return 0;
-    }
-    if (a === '--out') outArg = args[++i] ?? '';
-    else if (a.startsWith('--out=')) outArg = a.slice('--out='.length);
-    else return usage(io, `unknown argument ${a} (node --test arguments go after --)`);
-  }
+  const parsed = commandArgs(args, io, SPEC);
+  if (typeof parsed === 'number') return parsed;
+  const outArg = parsed.values.out ?? 'llm-report-inventory';
+  const nodeArgs = parsed.rest;
   if (!outArg) return usage(io, '--out needs a directory');
   // In-process tests would run in this process's own test tree, where the hook cannot reach them first.
   if (nodeArgs.some((a) => /^--(experimental-)?test-isolation(=none)?$/.test(a) && (a.endsWith('=none') || nodeArgs[nodeArgs.indexOf(a) + 1] === 'none'))) {
@@ -98,6 +96,5 @@ export function inventoryCommand(args: string[], io: CommandIO): number {
 }
 
 function usage(io: CommandIO, message: string): number {
-  io.stderr(`llm-report inventory: ${message}\n\n${INVENTORY_HELP}\n`);
-  return 2;
+  return usageError(io, SPEC, message);
 }

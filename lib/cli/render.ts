@@ -9,6 +9,7 @@ import { writeAtomic } from '../output/write.js';
 import { renderHtml } from '../render/html/index.js';
 import { PdfError, renderPdf } from '../render/pdf.js';
 import type { Report } from '../types.js';
+import { commandArgs, usageError, type CommandArgs } from './args.js';
 import type { CommandIO } from './io.js';
 
 export const RENDER_HELP = `Usage: llm-report render <run-dir|report.json> [--out DIR] [--pdf] [--chromium PATH] [--no-html]
@@ -36,21 +37,21 @@ interface Args {
   chromium: string | undefined;
 }
 
-function parseArgs(args: string[]): Args | string {
-  const a: Args = { input: '', out: undefined, pdf: false, html: true, chromium: undefined };
-  const inputs: string[] = [];
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i]!;
-    const eq = arg.indexOf('=');
-    const [name, inline] = arg.startsWith('--') && eq > 0 ? [arg.slice(0, eq), arg.slice(eq + 1)] : [arg, undefined];
-    const value = (): string => inline ?? args[++i] ?? '';
-    if (name === '--out') a.out = value();
-    else if (name === '--chromium') a.chromium = value();
-    else if (name === '--pdf') a.pdf = true;
-    else if (name === '--no-html') a.html = false;
-    else if (name.startsWith('-')) return `unknown option ${arg}`;
-    else inputs.push(arg);
-  }
+const SPEC = {
+  command: 'render',
+  help: RENDER_HELP,
+  options: {
+    out: { type: 'string', needs: 'a directory' },
+    chromium: { type: 'string', needs: 'a path' },
+    pdf: { type: 'boolean' },
+    'no-html': { type: 'boolean' },
+  },
+} as const;
+
+function readArgs(parsed: CommandArgs<typeof SPEC.options>): Args | string {
+  const v = parsed.values;
+  const a: Args = { input: '', out: v.out, pdf: v.pdf === true, html: v['no-html'] !== true, chromium: v.chromium };
+  const inputs = parsed.positionals;
   if (inputs.length !== 1) return inputs.length ? `one input expected, got ${inputs.length}` : 'no input: give a run directory or a report.json';
   if (a.out === '') return '--out needs a directory';
   if (a.chromium === '') return '--chromium needs a path';
@@ -81,15 +82,10 @@ function jsonErrorAt(text: string, err: Error): string {
 }
 
 export async function renderCommand(args: string[], io: CommandIO): Promise<number> {
-  if (args.includes('--help') || args.includes('-h')) {
-    io.stdout(RENDER_HELP + '\n');
-    return 0;
-  }
-  const parsed = parseArgs(args);
-  if (typeof parsed === 'string') {
-    io.stderr(`llm-report render: ${parsed}\n\n${RENDER_HELP}\n`);
-    return 2;
-  }
+  const cli = commandArgs(args, io, SPEC);
+  if (typeof cli === 'number') return cli;
+  const parsed = readArgs(cli);
+  if (typeof parsed === 'string') return usageError(io, SPEC, parsed);
   let file = path.resolve(io.cwd, parsed.input);
   let bytes: Buffer;
   try {

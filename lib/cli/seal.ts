@@ -1,11 +1,12 @@
 // `llm-report seal [run-dir]`: (re)write the seal of a directory: VERIFY.md, manifest.json,
 // SHA256SUMS and the signature configured in `signing`. For outputs changed on purpose after the run
 // (llm-report annotate, render, fold); the reporter seals its own output at the end of every run.
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { loadConfig } from '../config/index.js';
 import { readSigningKey } from '../config/signing.js';
 import { sealDir } from '../output/evidence.js';
+import { commandArgs } from './args.js';
 import type { CommandIO } from './io.js';
 
 export const SEAL_HELP = `Usage: llm-report seal [run-dir]
@@ -19,21 +20,13 @@ with llm-report verify. Sealing re-signs whatever is in the directory: verify fi
 Options:
   --help   show this help
 
-Exit status: 0 sealed; 1 signing configured but the key is unusable; 2 usage errors or IO errors.`;
+Exit status: 0 sealed; 1 signing configured but the key is unusable; 2 usage errors, a run-dir
+that does not exist (nothing is created) or IO errors.`;
 
 export function sealCommand(args: string[], io: CommandIO): number {
-  let dir: string | undefined;
-  for (const a of args) {
-    if (a === '--help' || a === '-h') {
-      io.stdout(SEAL_HELP + '\n');
-      return 0;
-    }
-    if (a.startsWith('-') || dir !== undefined) {
-      io.stderr(`llm-report seal: unexpected argument ${a}\n\n${SEAL_HELP}\n`);
-      return 2;
-    }
-    dir = a;
-  }
+  const parsed = commandArgs(args, io, { command: 'seal', help: SEAL_HELP, options: {}, maxPositionals: 1 });
+  if (typeof parsed === 'number') return parsed;
+  const dir = parsed.positionals[0];
   let loaded;
   try {
     loaded = loadConfig({ cwd: io.cwd });
@@ -42,6 +35,21 @@ export function sealCommand(args: string[], io: CommandIO): number {
     return 2;
   }
   const { config } = loaded;
+  // Sealing an absent directory would create it and seal nothing: a typo must not produce "evidence".
+  const target = dir ?? config.output_dir;
+  const abs = path.resolve(io.cwd, target);
+  let isDir: boolean;
+  try {
+    isDir = statSync(abs).isDirectory();
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    io.stderr(`llm-report seal: cannot seal ${target}: ${code === 'ENOENT' ? 'no such directory' : (err as Error).message} (${abs})${dir === undefined ? '; give the run directory: llm-report seal <run-dir>' : ''}\n`);
+    return 2;
+  }
+  if (!isDir) {
+    io.stderr(`llm-report seal: cannot seal ${target}: not a directory (${abs})\n`);
+    return 2;
+  }
   let key;
   try {
     key = readSigningKey(config.signing, { cwd: io.cwd });
@@ -49,7 +57,6 @@ export function sealCommand(args: string[], io: CommandIO): number {
     io.stderr(`llm-report seal: LLMR_EVIDENCE_SIGNING_FAILED: ${(err as Error).message}\n`);
     return 1;
   }
-  const abs = path.resolve(io.cwd, dir ?? config.output_dir);
   let runId: string | undefined;
   try {
     const r = JSON.parse(readFileSync(path.join(abs, 'report.json'), 'utf8')) as { run?: { run_id?: unknown } };
@@ -62,7 +69,7 @@ export function sealCommand(args: string[], io: CommandIO): number {
     io.stdout(`sealed ${res.files} files in ${path.relative(io.cwd, abs) || '.'}${key ? ` (${key.method})` : ' (no signature: signing.method is none)'}\n`);
     return 0;
   } catch (err) {
-    io.stderr(`llm-report seal: cannot seal ${dir ?? config.output_dir}: ${(err as Error).message}\n`);
+    io.stderr(`llm-report seal: cannot seal ${target}: ${(err as Error).message}\n`);
     return 2;
   }
 }

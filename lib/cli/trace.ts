@@ -4,6 +4,7 @@ import path from 'node:path';
 import { matrixCsv, requirementMatrix } from '../evidence/requirements.js';
 import { writeAtomic } from '../output/write.js';
 import type { Report } from '../types.js';
+import { commandArgs } from './args.js';
 import type { CommandIO } from './io.js';
 
 export const TRACE_HELP = `Usage: llm-report trace [report.json | run-dir] [--out FILE.csv]
@@ -24,21 +25,11 @@ Exit status: 0 written (also when the run has no requirements: header only); 2 o
 an unreadable report.`;
 
 export function traceCommand(args: string[], io: CommandIO): number {
-  let input: string | undefined;
-  let out: string | undefined;
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i]!;
-    if (a === '--help' || a === '-h') {
-      io.stdout(TRACE_HELP + '\n');
-      return 0;
-    }
-    if (a === '--out') out = args[++i] ?? '';
-    else if (a.startsWith('--out=')) out = a.slice('--out='.length);
-    else if (a.startsWith('-')) {
-      io.stderr(`llm-report trace: unknown option ${a}\n\n${TRACE_HELP}\n`);
-      return 2;
-    } else input = a;
-  }
+  const parsed = commandArgs(args, io, { command: 'trace', help: TRACE_HELP, options: { out: { type: 'string', needs: 'a file name' } } });
+  if (typeof parsed === 'number') return parsed;
+  // The last input named is the one read.
+  const input = parsed.positionals.at(-1);
+  const out = parsed.values.out;
   if (out === '') {
     io.stderr('llm-report trace: --out needs a file name\n');
     return 2;

@@ -7,6 +7,7 @@ import { loadConfig } from '../config/index.js';
 import { hmacKeyFromEnv } from '../config/signing.js';
 import { verifyEvidence, type VerifyOptions } from '../evidence/verify.js';
 import { readEvidence } from '../output/evidence.js';
+import { commandArgs } from './args.js';
 import type { CommandIO } from './io.js';
 
 export const VERIFY_HELP = `Usage: llm-report verify <run-dir | bundle.tar> [options]
@@ -31,27 +32,22 @@ Exit status: 0 when every check passed; 1 when one failed (each failure names it
 2 on usage errors or an unreadable input.`;
 
 export async function verifyCommand(args: string[], io: CommandIO): Promise<number> {
-  let target: string | undefined;
-  let keyFile: string | undefined;
-  let fingerprint: string | undefined;
-  let hmacEnv: string | undefined;
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i]!;
-    const value = (name: string): string | undefined => (a.startsWith(`${name}=`) ? a.slice(name.length + 1) : a === name ? args[++i] : undefined);
-    if (a === '--help' || a === '-h') {
-      io.stdout(VERIFY_HELP + '\n');
-      return 0;
-    } else if (a === '--key' || a.startsWith('--key=')) keyFile = value('--key');
-    else if (a === '--fingerprint' || a.startsWith('--fingerprint=')) fingerprint = value('--fingerprint');
-    else if (a === '--hmac-key-env' || a.startsWith('--hmac-key-env=')) hmacEnv = value('--hmac-key-env');
-    else if (a.startsWith('-')) {
-      io.stderr(`llm-report verify: unknown option ${a}\n\n${VERIFY_HELP}\n`);
-      return 2;
-    } else if (target === undefined) target = a;
-    else {
-      io.stderr(`llm-report verify: one evidence set at a time (got ${target} and ${a})\n`);
-      return 2;
-    }
+  const parsed = commandArgs(args, io, {
+    command: 'verify',
+    help: VERIFY_HELP,
+    options: {
+      key: { type: 'string', needs: 'a PEM public key file' },
+      fingerprint: { type: 'string', needs: 'a sha256 fingerprint' },
+      'hmac-key-env': { type: 'string', needs: 'a variable name' },
+    },
+  });
+  if (typeof parsed === 'number') return parsed;
+  const [target, extra] = parsed.positionals;
+  const { key: keyFile, fingerprint } = parsed.values;
+  let hmacEnv = parsed.values['hmac-key-env'];
+  if (extra !== undefined) {
+    io.stderr(`llm-report verify: one evidence set at a time (got ${target} and ${extra})\n`);
+    return 2;
   }
   if (!target || keyFile === '' || fingerprint === '' || hmacEnv === '') {
     io.stderr(`llm-report verify: ${target ? 'an option needs a value' : 'no run directory or bundle given'}\n\n${VERIFY_HELP}\n`);

@@ -1,7 +1,7 @@
 // Runs a fixture project through a real `node --test`, with our reporter installed as a package
 // (node_modules/@org/llm-report -> this repo) or as the zero-install bundle copied alone.
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, copyFileSync, existsSync, rmSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, copyFileSync, existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -40,12 +40,11 @@ export function copyFixture(name: string, opts: { install?: boolean; bundle?: bo
   cpSync(src, dir, { recursive: true, filter: (f) => path.dirname(f) !== src || !['node_modules', 'llm-report'].includes(path.basename(f)) });
   const pkg = path.join(dir, 'node_modules', '@org', 'llm-report');
   if (opts.copyInstall) {
-    mkdirSync(pkg, { recursive: true });
-    // What npm installs: package.json's "files" (dist, schemas, templates, README.md) and package.json.
-    const files = (JSON.parse(readFileSync(path.join(REPO, 'package.json'), 'utf8')) as { files: string[] }).files;
-    // "!path" entries take a path back out, as npm does (plain paths only: no globs in our "files").
-    for (const f of [...files.filter((x) => !x.startsWith('!')), 'package.json']) cpSync(path.join(REPO, f), path.join(pkg, f), { recursive: true });
-    for (const f of files.filter((x) => x.startsWith('!'))) rmSync(path.join(pkg, f.slice(1)), { recursive: true, force: true });
+    // What npm installs: the files npm pack puts in the package ("files" with its exclusions).
+    for (const f of packageFiles()) {
+      mkdirSync(path.dirname(path.join(pkg, f)), { recursive: true });
+      copyFileSync(path.join(REPO, f), path.join(pkg, f));
+    }
     symlinkSync(path.join(REPO, 'node_modules'), path.join(pkg, 'node_modules'), 'dir');
   } else if (opts.install !== false && !opts.bundle) {
     mkdirSync(path.dirname(pkg), { recursive: true });
@@ -53,6 +52,17 @@ export function copyFixture(name: string, opts: { install?: boolean; bundle?: bo
   }
   if (opts.bundle) copyFileSync(BUNDLE, path.join(dir, 'llm-report.mjs'));
   return dir;
+}
+
+let packed: string[] | undefined;
+
+/** The files of the npm package, as `npm pack` lists them (package.json "files", its "!" exclusions, package.json). */
+export function packageFiles(): string[] {
+  if (packed) return packed;
+  const r = spawnSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: REPO, encoding: 'utf8', env: cleanEnv() });
+  if (r.status !== 0) throw new Error(`npm pack --dry-run failed (${r.status ?? r.signal}): ${r.stderr}`);
+  packed = (JSON.parse(r.stdout) as Array<{ files: Array<{ path: string }> }>)[0]!.files.map((f) => f.path).sort();
+  return packed;
 }
 
 export interface RunResult {
