@@ -9,6 +9,7 @@ import path from 'node:path';
 import { cli, cliInProcess, flipByte, HMAC_ENV, HMAC_KEY, runEvidenceFixture, sh, verifyDocBlocks, type Signing } from './helpers/evidence.js';
 import { parseSha256sums } from '../lib/evidence/manifest.js';
 import type { Report } from '../lib/types.js';
+import { loadConfig } from '../lib/config/index.js';
 
 function allFiles(dir: string, sub = ''): string[] {
   return readdirSync(path.join(dir, sub)).flatMap((f) => {
@@ -197,10 +198,12 @@ describe('CLI usage', () => {
     assert.equal(named.status, 2, named.stderr);
     assert.equal(named.stdout, '');
     assert.equal(named.stderr, `llm-report seal: cannot seal no-such-run/llm-report: no such directory (${path.join(cwd, 'no-such-run', 'llm-report')})\n`);
-    // The default (output_dir of the configuration, llm-report) says how to name the directory instead.
+    // The default (output_dir of the configuration: llm-report, or LLM_REPORT_OUTPUT_DIR as our own test
+    // run sets it) says how to name the directory instead.
+    const outputDir = loadConfig({ cwd }).config.output_dir;
     const byDefault = await cliInProcess(['seal'], cwd);
     assert.equal(byDefault.status, 2, byDefault.stderr);
-    assert.match(byDefault.stderr, /^llm-report seal: cannot seal llm-report: no such directory \(.*\); give the run directory: llm-report seal <run-dir>\n$/);
+    assert.equal(byDefault.stderr, `llm-report seal: cannot seal ${outputDir}: no such directory (${path.resolve(cwd, outputDir)}); give the run directory: llm-report seal <run-dir>\n`);
     const file = await cliInProcess(['seal', 'file.txt'], cwd);
     assert.equal(file.status, 2, file.stderr);
     assert.match(file.stderr, /^llm-report seal: cannot seal file\.txt: not a directory/);
