@@ -30,7 +30,8 @@ export async function benchCoverage({ rounds = 5, files = 20, testsPerFile = 50,
       variants.per_test = ours(option.on);
       // The per-file granularity mode (one interval per test process), for very large suites.
       const name = Object.keys(option.on)[0];
-      if (option.on[name] === 'test') variants.per_file = ours({ [name]: 'file' });
+      // Its own output directory: the checks below read the per-test run's report.
+      if (option.on[name] === 'test') variants.per_file = ours({ [name]: 'file', LLM_REPORT_OUTPUT_DIR: 'llm-report-per-file' });
     } else {
       log('coverage: skipped: per-test coverage not available (no coverage option in schemas/config.schema.json)');
     }
