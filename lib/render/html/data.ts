@@ -13,44 +13,34 @@ export type ClientTest = [string, string, number, number, number, number, number
 
 const DETAIL_FIELDS = ['skip_reason', 'todo_reason', 'diagnostics', 'recovered', 'requirements', 'annotation', 'annotation_error', 'coverage', 'coverage_inclusive', 'coverage_shared', 'file_level', 'flaky'] as const;
 
-export function clientData(report: RenderReport): Record<string, unknown> {
-  const fileIndex = new Map<string, number>();
-  const files: Array<Record<string, unknown>> = [];
-  const fileOf = (name: string): number => {
-    let i = fileIndex.get(name);
+/** A table of distinct values, and the index of a key's value in it (made and added on first use). */
+function interner<T>(): [T[], (key: string, make: () => T) => number] {
+  const index = new Map<string, number>();
+  const table: T[] = [];
+  const of = (key: string, make: () => T): number => {
+    let i = index.get(key);
     if (i === undefined) {
-      fileIndex.set(name, (i = files.length));
-      files.push({ f: name });
+      index.set(key, (i = table.length));
+      table.push(make());
     }
     return i;
   };
+  return [table, of];
+}
+
+export function clientData(report: RenderReport): Record<string, unknown> {
+  const [files, fileIndex] = interner<Record<string, unknown>>();
+  const fileOf = (name: string): number => fileIndex(name, () => ({ f: name }));
   for (const f of report.files) {
     const entry = files[fileOf(f.file)]!;
     entry.s = f.status;
     if (f.output) entry.o = f.output;
   }
-  const pathIndex = new Map<string, number>();
-  const paths: string[][] = [];
-  const pathOf = (p: string[]): number => {
-    const key = p.join('\u0000');
-    let i = pathIndex.get(key);
-    if (i === undefined) {
-      pathIndex.set(key, (i = paths.length));
-      paths.push(p);
-    }
-    return i;
-  };
+  const [paths, pathIndex] = interner<string[]>();
+  const pathOf = (p: string[]): number => pathIndex(p.join('\u0000'), () => p);
   // Aggregates: source runs, interned; records and history entries name them by index.
-  const runIndex = new Map<string, number>();
-  const runs: Array<Record<string, unknown>> = [];
-  const runOf = (id: string): number => {
-    let i = runIndex.get(id);
-    if (i === undefined) {
-      runIndex.set(id, (i = runs.length));
-      runs.push({ i: id });
-    }
-    return i;
-  };
+  const [runs, runIndex] = interner<Record<string, unknown>>();
+  const runOf = (id: string): number => runIndex(id, () => ({ i: id }));
   for (const src of report.aggregate?.sources ?? []) {
     const r = runs[runOf(src.run_id)]!;
     r.p = src.path;
