@@ -3,10 +3,14 @@
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
+import { mkdirSync } from 'node:fs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const run = (cmd, args) => spawnSync(cmd, args, { cwd: root, stdio: 'inherit' }).status ?? 1;
-if (run('npm', ['run', '--silent', 'build']) !== 0) process.exit(1);
+// --no-build: the test that checks this command (test/examples.test.ts) has built already.
+if (!process.argv.includes('--no-build') && run('npm', ['run', '--silent', 'build']) !== 0) process.exit(1);
+// node opens --test-reporter-destination files before any reporter runs: the directory must exist.
+mkdirSync(path.join(root, 'llm-report'), { recursive: true });
 const status = run(process.execPath, [
   '--test',
   '--test-reporter=@org/llm-report',

@@ -4,11 +4,12 @@
 // examples cannot drift from what is tested.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { cpSync, existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import picomatch from 'picomatch';
-import { cleanEnv, NODE } from './helpers/run.js';
+import { cleanEnv, NODE, REPO } from './helpers/run.js';
 import { EXAMPLES, exampleNames, installExample, output, readmeBlocks, readPackage, removeInstalled, runBlock, shBlocks } from './helpers/examples.js';
 import { matrixEntries, parseWorkflow, runWorkflow, stepRun, type WorkflowRun } from './helpers/github-workflow.js';
 import { readOutputs, statuses, type Outputs } from './helpers/aggregate.js';
@@ -289,5 +290,26 @@ describe('examples/sharded-ci', () => {
     const summary = readFileSync(path.join(ran.checkouts.get('report')!, 'job-summary.md'), 'utf8').replace(/\\(.)/g, '$1');
     assert.match(summary, /Aggregate: policy merge, 4 runs in 1 group/);
     for (const x of agg.report.aggregate!.sources) assert.ok(summary.includes(`| ${x.path} | ${x.shard} | passed |`), summary);
+  });
+});
+
+describe('npm run example (the README\'s first command)', () => {
+  it('runs on a checkout without an llm-report directory and writes the report', () => {
+    // The script runs against its own checkout: give it one (its files, the built dist, our node_modules).
+    const root = mkdtempSync(path.join(os.tmpdir(), 'llmr-example-'));
+    try {
+      mkdirSync(path.join(root, 'scripts'));
+      cpSync(path.join(REPO, 'scripts', 'example.mjs'), path.join(root, 'scripts', 'example.mjs'));
+      cpSync(path.join(REPO, 'examples', 'minimal'), path.join(root, 'examples', 'minimal'), { recursive: true, filter: (f) => !f.includes(`${path.sep}llm-report`) });
+      cpSync(path.join(REPO, 'package.json'), path.join(root, 'package.json'));
+      for (const d of ['dist', 'node_modules', 'schemas', 'templates']) symlinkSync(path.join(REPO, d), path.join(root, d), 'dir');
+      const r = spawnSync(NODE, [path.join(root, 'scripts', 'example.mjs'), '--no-build'], { cwd: root, env: cleanEnv(), encoding: 'utf8' });
+      assert.equal(r.status, 0, `${r.stdout}\n${r.stderr}`);
+      const report = JSON.parse(readFileSync(path.join(root, 'llm-report', 'report.json'), 'utf8')) as { summary: { passed: number; tests: number } };
+      assert.deepEqual([report.summary.passed, report.summary.tests], [3, 3]);
+      assert.ok(readFileSync(path.join(root, 'llm-report', 'stream.ndjson'), 'utf8').includes('"type":"run_end"'));
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
   });
 });
