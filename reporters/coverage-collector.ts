@@ -57,6 +57,7 @@ export class CoverageCollector {
   readonly #skip: (file: string) => boolean;
   readonly #scripts = new Map<string, Script | null>();
   readonly #announced = new Set<string>();
+  readonly #urls = new Map<string, string | null>();
   #debugger = false;
   readonly totals = new Map<string, ScriptTotals>();
   /** Called once per source file first seen, with its line total (what c8 counts). */
@@ -172,18 +173,29 @@ export class CoverageCollector {
   }
 
   /** One interval: absolute (original) file -> lines that ran in it. */
+  /** A script URL's file when it is one of the project's, else null; asked for every script of every take, so kept. */
+  #projectFile(url: string): string | null {
+    let file = this.#urls.get(url);
+    if (file !== undefined) return file;
+    file = null;
+    if (url.startsWith('file:')) {
+      try {
+        const f = fileURLToPath(url);
+        if (this.#inProject(f)) file = f;
+      } catch {
+        // not a path (a file: URL with a host): not a project file
+      }
+    }
+    this.#urls.set(url, file);
+    return file;
+  }
+
   take(): Map<string, LineRange[]> {
     const res = this.#post('Profiler.takePreciseCoverage') as { result: ScriptCoverage[] };
     const lines = new Map<string, number[]>();
     for (const script of res.result) {
-      if (!script.url.startsWith('file:')) continue;
-      let file: string;
-      try {
-        file = fileURLToPath(script.url);
-      } catch {
-        continue;
-      }
-      if (!this.#inProject(file)) continue;
+      const file = this.#projectFile(script.url);
+      if (file === null) continue;
       const s = this.#script(file, script.scriptId, script.functions);
       if (!s) continue;
       let totals = this.totals.get(s.owner);
