@@ -46,7 +46,11 @@ process.on('exit', () => {
 sh('npm', ['run', '--silent', 'build']);
 
 // Node 20 takes no globs on the command line: list the files ourselves.
-const testFiles = (re) => readdirSync(path.join(root, 'dist', 'test')).filter((f) => re.test(f)).sort().map((f) => `dist/test/${f}`);
+// test/ and test/security/ (one test per attack defended, docs/security.md).
+const testFiles = (re) => ['test', 'test/security'].flatMap((d) => {
+  const dir = path.join(root, 'dist', d);
+  return existsSync(dir) ? readdirSync(dir).filter((f) => re.test(f)).sort().map((f) => `dist/${d}/${f}`) : [];
+});
 const files = only.length ? only.map((f) => f.replace(/^test\//, 'dist/test/').replace(/\.ts$/, '.js')) : testFiles(faults ? /^faults-.*\.test\.js$/ : /\.test\.js$/);
 mkdirSync(path.join(root, '.tmp', 'self'), { recursive: true });
 const env = { ...process.env, LLM_REPORT_OUTPUT_DIR: '.tmp/self' };
