@@ -9,6 +9,7 @@ import { bundleCommand, BUNDLE_HELP } from './bundle.js';
 import { sealCommand, SEAL_HELP } from './seal.js';
 import { traceCommand, TRACE_HELP } from './trace.js';
 import { inventoryCommand, INVENTORY_HELP } from './inventory.js';
+import { testsForCommand, TESTS_FOR_HELP } from './tests-for.js';
 import { TOOL_NAME, TOOL_VERSION } from '../generated/version.js';
 import type { CommandIO } from './io.js';
 
@@ -22,6 +23,7 @@ const COMMANDS: Record<string, { run: (args: string[], io: CommandIO) => number 
   bundle: { run: bundleCommand, summary: 'pack a sealed run directory into a reproducible .tar', help: BUNDLE_HELP },
   seal: { run: sealCommand, summary: 're-seal a run directory after changing it on purpose (SHA256SUMS, manifest, signature)', help: SEAL_HELP },
   trace: { run: traceCommand, summary: 'the requirement -> tests -> status matrix as CSV', help: TRACE_HELP },
+  'tests-for': { run: testsForCommand, summary: 'the tests that executed lines of a file (FILE[:LINE[-LINE]]), from per-test coverage', help: TESTS_FOR_HELP },
   inventory: { run: inventoryCommand, summary: 'list every test (ids, files, requirement IDs) without running test bodies', help: INVENTORY_HELP },
 };
 
