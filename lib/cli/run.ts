@@ -10,6 +10,7 @@ import { sealCommand, SEAL_HELP } from './seal.js';
 import { traceCommand, TRACE_HELP } from './trace.js';
 import { inventoryCommand, INVENTORY_HELP } from './inventory.js';
 import { testsForCommand, TESTS_FOR_HELP } from './tests-for.js';
+import { affectedCommand, AFFECTED_HELP } from './affected.js';
 import { TOOL_NAME, TOOL_VERSION } from '../generated/version.js';
 import type { CommandIO } from './io.js';
 
@@ -24,6 +25,7 @@ const COMMANDS: Record<string, { run: (args: string[], io: CommandIO) => number 
   seal: { run: sealCommand, summary: 're-seal a run directory after changing it on purpose (SHA256SUMS, manifest, signature)', help: SEAL_HELP },
   trace: { run: traceCommand, summary: 'the requirement -> tests -> status matrix as CSV', help: TRACE_HELP },
   'tests-for': { run: testsForCommand, summary: 'the tests that executed lines of a file (FILE[:LINE[-LINE]]), from per-test coverage', help: TESTS_FOR_HELP },
+  affected: { run: affectedCommand, summary: 'the test files a change since a saved run can affect (node --test $(llm-report affected --format args))', help: AFFECTED_HELP },
   inventory: { run: inventoryCommand, summary: 'list every test (ids, files, requirement IDs) without running test bodies', help: INVENTORY_HELP },
 };
 
