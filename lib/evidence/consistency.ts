@@ -37,11 +37,19 @@ function label(v: unknown): string {
   return typeof o.type === 'string' ? `${o.type} line` : 'entry';
 }
 
+/** What a reader most needs to hear first: a status or a count before a failure's detail. */
+const WEIGHT = ['status', 'run', 'summary', 'counts', 'id', 'name', 'attempt', 'tests', 'suites', 'files'];
+const byWeight = (x: string, y: string): number => {
+  const i = WEIGHT.indexOf(x);
+  const j = WEIGHT.indexOf(y);
+  return i !== j ? (i < 0 ? WEIGHT.length : i) - (j < 0 ? WEIGHT.length : j) : x < y ? -1 : x > y ? 1 : 0;
+};
+
 /** The first key (depth-first, sorted) where two values differ, as a JSON-pointer-like path. */
 function firstDiff(a: unknown, b: unknown, at = ''): string | undefined {
   if (canonicalJson(a ?? null) === canonicalJson(b ?? null)) return undefined;
   if (a && b && typeof a === 'object' && typeof b === 'object' && Array.isArray(a) === Array.isArray(b)) {
-    const keys = Array.isArray(a) ? [...Array(Math.max(a.length, (b as unknown[]).length)).keys()].map(String) : [...new Set([...Object.keys(a), ...Object.keys(b as Rec)])].sort();
+    const keys = Array.isArray(a) ? [...Array(Math.max(a.length, (b as unknown[]).length)).keys()].map(String) : [...new Set([...Object.keys(a), ...Object.keys(b as Rec)])].sort(byWeight);
     for (const k of keys) {
       const d = firstDiff((a as Rec)[k], (b as Rec)[k], `${at}/${k}`);
       if (d !== undefined) return d;
