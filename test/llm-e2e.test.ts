@@ -117,7 +117,7 @@ describe('annotating a real run', () => {
     assert.ok(!readFileSync(path.join(dir, 'llm-report', 'report.html'), 'utf8').includes(why), 'the sealed page is not rewritten');
     const page = readFileSync(path.join(dir, 'llm-report', 'addenda', '002', 'report.html'), 'utf8');
     assert.ok(page.includes(why), 'the annotation is in the addendum page');
-    assert.match(page, /Added later<\/dt><dd>addenda\/001: LLM annotations of \d+ test\(s\) added after the run was sealed/);
+    assert.match(page, /Added later<\/dt><dd>addenda&#x2F;001: LLM annotations of \d+ test\(s\) added after the run was sealed/);
     const res = await annotateRun(dir, server.url, ['--mode', 'complete']);
     assert.match(res.stdout, /llm-report is sealed and stays unchanged; the annotations are addendum addenda\/003/);
     const verify = await runCli(dir, ['verify', 'llm-report']);

@@ -322,7 +322,7 @@ function writeAddendum(
   const { docs, next } = existingAddenda(a.dir);
   const sha = sha256Hex(a.reportBytes);
   const annotated = applyToReport(a.report, a.out);
-  const doc = buildAddendum(sha, next, annotated.tests, a.out.totals, a.out.warnings.filter((w) => w.code.startsWith('LLMR_LLM_') && w.code !== 'LLMR_LLM_SENDING'));
+  const doc = buildAddendum(sha, next, annotated.tests, a.out.totals, a.out.warnings);
   const rel = addendumDir(next);
   const abs = path.join(a.dir, ...rel.split('/'));
   const all = [...docs.filter((d) => d.report_sha256 === sha), doc];
