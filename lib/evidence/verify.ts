@@ -180,7 +180,7 @@ export function verifyEvidence(files: FileSet, opts: VerifyOptions = {}, scope: 
     const external = opts.trustedKeyPem;
     const pem = external ?? files.get(PUBLIC_KEY);
     if (!hasSig) fail(SIGNATURE, `missing, but ${expect?.kind === 'signature' ? `${expect.source} expects ${wanted(expect)}; found ${found}` : `${sig ? 'manifest.json' : 'the verifier'} expects a signature`}`);
-    else if (!pem) fail(PUBLIC_KEY, 'missing: the signature cannot be checked (or pass --key with the public key you trust)');
+    else if (!pem) fail(PUBLIC_KEY, `missing: ${SIGNATURE} cannot be checked (or pass --key with the public key you trust)`);
     else if (!external && files.has(PUBLIC_KEY) && !intact(PUBLIC_KEY)) fail(PUBLIC_KEY, 'changed after sealing (sha256 differs from SHA256SUMS)');
     else {
       const keyName = external ? '--key' : PUBLIC_KEY;
