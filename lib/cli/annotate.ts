@@ -4,7 +4,7 @@
 // annotations in report.json, results.ndjson and report.html. Annotations are advisory.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { readSigningKey, type SigningKey } from '../config/signing.js';
-import { ADDENDA_DIR, ADDENDUM_DATA, ADDENDUM_PAGE, addendumDir, addendumText, applyAddenda, buildAddendum, parseAddendum, type AddendumDoc } from '../evidence/addenda.js';
+import { ADDENDA_DIR, ADDENDUM_DATA, ADDENDUM_PAGE, addendumDir, addendumLabel, addendumText, applyAddenda, buildAddendum, parseAddendum, type AddendumDoc } from '../evidence/addenda.js';
 import { SHA256SUMS, sha256Hex } from '../evidence/files.js';
 import { sealDir } from '../output/evidence.js';
 import path from 'node:path';
@@ -326,7 +326,7 @@ function writeAddendum(
   const rel = addendumDir(next);
   const abs = path.join(a.dir, ...rel.split('/'));
   const all = [...docs.filter((d) => d.report_sha256 === sha), doc];
-  const labels = all.map((d) => `${addendumDir(d.sequence)}: LLM annotations of ${d.tests.length} test(s) added after the run was sealed (advisory; ${d.sequence === next ? sealLabel(a.key) : 'sealed on its own'}), for report.json sha256 ${sha}`);
+  const labels = all.map((d) => addendumLabel(d, d.sequence === next ? sealLabel(a.key) : 'sealed on its own'));
   try {
     writeAtomic(path.join(abs, ADDENDUM_DATA), addendumText(doc));
     if (existsSync(path.join(a.dir, 'report.html'))) {

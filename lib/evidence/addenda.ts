@@ -122,3 +122,8 @@ export function applyAddenda(report: Report, addenda: readonly AddendumDoc[]): R
   if (llm) out.llm = llm;
   return out;
 }
+
+/** How a page labels an addendum it shows: added later, advisory, how it is sealed, which report. */
+export function addendumLabel(doc: AddendumDoc, seal: string): string {
+  return `${addendumDir(doc.sequence)}: LLM annotations of ${doc.tests.length} test(s) added after the run was sealed (advisory; ${seal}), for report.json sha256 ${doc.report_sha256}`;
+}

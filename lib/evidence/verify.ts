@@ -205,7 +205,7 @@ export function verifyEvidence(files: FileSet, opts: VerifyOptions = {}, scope: 
       }
       if (sig && sig.key_fingerprint !== check.fingerprint) fail(MANIFEST, `names key ${sig.key_fingerprint}, but the set was signed with ${check.fingerprint}`);
       sigChecked = { fingerprint: check.fingerprint, algorithm };
-      const how = external ? ' (--key)' : expect?.keyId ? ` (${expect.source})` : ' (the key in the set: compare its fingerprint with the one you trust)';
+      const how = external ? ' (--key)' : expect?.keyId ? ` (trusted fingerprint, from ${expect.source})` : ' (the key in the set: compare its fingerprint with the one you trust)';
       passed.push(`signature (${algorithm}) over SHA256SUMS verifies with key ${check.fingerprint}${how}`);
     }
   };
