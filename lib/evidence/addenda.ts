@@ -115,7 +115,7 @@ export function applyAddenda(report: Report, addenda: readonly AddendumDoc[]): R
       const a = byTest.get(key(t.id, t.attempt));
       if (!a) return t;
       const { annotation: _a, annotation_error: _e, ...rest } = t;
-      return { ...rest, ...(a.annotation ? { annotation: a.annotation } : {}), ...(a.annotation_error ? { annotation_error: a.annotation_error } : {}) } as TestLine;
+      return { ...rest, ...(a.annotation ? { annotation: a.annotation } : {}), ...(a.annotation_error ? { annotation_error: a.annotation_error } : {}) };
     }),
     warnings,
   };

@@ -49,7 +49,7 @@ const byWeight = (x: string, y: string): number => {
 function firstDiff(a: unknown, b: unknown, at = ''): string | undefined {
   if (canonicalJson(a ?? null) === canonicalJson(b ?? null)) return undefined;
   if (a && b && typeof a === 'object' && typeof b === 'object' && Array.isArray(a) === Array.isArray(b)) {
-    const keys = Array.isArray(a) ? [...Array(Math.max(a.length, (b as unknown[]).length)).keys()].map(String) : [...new Set([...Object.keys(a), ...Object.keys(b as Rec)])].sort(byWeight);
+    const keys = Array.isArray(a) ? [...Array(Math.max(a.length, (b as unknown[]).length)).keys()].map(String) : [...new Set([...Object.keys(a), ...Object.keys(b)])].sort(byWeight);
     for (const k of keys) {
       const d = firstDiff((a as Rec)[k], (b as Rec)[k], `${at}/${k}`);
       if (d !== undefined) return d;

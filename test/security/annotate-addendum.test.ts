@@ -85,6 +85,15 @@ describe('annotating a run sealed with an HMAC', () => {
     assert.match(page, /<dt>Added later<\/dt><dd>addenda&#x2F;001: LLM annotations of 5 test\(s\) added after the run was sealed \(advisory; sealed \(hmac\)\)/);
   });
 
+  it('llm-report render of the run shows the addendum, labelled; the sealed report.json is unchanged', async () => {
+    const copy = copyProject(dir);
+    const r = await runCli(copy, ['render', 'llm-report', '--out', 'rendered'], SIGNING);
+    assert.equal(r.code, 0, r.stderr);
+    const page = readFileSync(path.join(copy, 'rendered', 'report.html'), 'utf8');
+    assert.match(page, /<dt>Added later<\/dt><dd>addenda&#x2F;001: LLM annotations of 5 test\(s\) added after the run was sealed \(advisory; sealed \(hmac-sha256\); check with llm-report verify\)/);
+    assert.equal(sha256Hex(readFileSync(path.join(copy, 'llm-report', 'report.json'))), sealedBefore.get('report.json'));
+  });
+
   it('an edited annotation FAILS, naming the addendum file', async () => {
     const copy = copyProject(dir);
     const file = path.join(copy, 'llm-report', 'addenda', '001', 'annotations.json');
