@@ -9,6 +9,7 @@ export const REFERENCE_PAGES = [
   { schema: 'report.schema.json', doc: 'docs/reference/report.md', title: 'report.json reference', what: '`report.json`, the fold of one run (or of an aggregate)' },
   { schema: 'manifest.schema.json', doc: 'docs/reference/manifest.md', title: 'manifest.json reference', what: '`manifest.json`, the evidence manifest written before `SHA256SUMS`' },
   { schema: 'inventory.schema.json', doc: 'docs/reference/inventory.md', title: 'inventory.json reference', what: '`inventory.json`, written by `llm-report inventory`' },
+  { schema: 'addendum.schema.json', doc: 'docs/reference/addendum.md', title: 'Addendum reference', what: '`addenda/NNN/annotations.json`, LLM annotations added to a sealed run (`llm-report annotate`)' },
   { schema: 'annotation.schema.json', doc: 'docs/reference/annotation.md', title: 'LLM answer reference', what: 'the JSON answer a model must give for one test (`llm-report annotate`)' },
 ];
 

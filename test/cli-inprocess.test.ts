@@ -10,7 +10,7 @@ import { createHash } from 'node:crypto';
 import { copyFixture, runNodeTest, type RunResult } from './helpers/run.js';
 import { cliInProcess, flipByte } from './helpers/evidence.js';
 import { startFakeOpenAI, type FakeOpenAI } from './helpers/fake-openai.js';
-import { FAKE_KEY } from './helpers/llm.js';
+import { FAKE_KEY, readReport } from './helpers/llm.js';
 import { validateReport, validateInventory } from '../lib/generated/validators.js';
 import type { Report } from '../lib/types.js';
 
@@ -183,7 +183,9 @@ describe('llm-report in-process on a real run (llm fixture: passes and failures)
       const first = await cliInProcess(args, dir);
       assert.equal(first.status, 0, first.stderr);
       assert.match(first.stderr, /LLMR_LLM_SENDING/);
-      const annotated = readJson<Report>(path.join(dir, 'llm-report', 'report.json'));
+      // The run is sealed: the annotations are in its addendum; readReport applies them.
+      assert.ok(existsSync(path.join(dir, 'llm-report', 'addenda', '001', 'annotations.json')), 'annotations of a sealed run go into an addendum');
+      const annotated = readReport(dir);
       assert.ok(validateReport(annotated), JSON.stringify(validateReport.errors?.[0]));
       assert.equal(server.requests.length, report.tests.length, 'one request per test');
       assert.ok(annotated.tests.every((t) => t.annotation), 'every test annotated');

@@ -71,7 +71,10 @@ for (const signing of ['ecdsa-p256', 'ed25519', 'hmac'] as Signing[]) {
       }
       const ok = cli(['verify', 'llm-report', ...hmacArgs], run.dir, hmacEnv);
       assert.equal(ok.status, 0, ok.stderr);
-      assert.match(ok.stdout, /^PASS {2}llm-report \(directory, \d+ files\)$/m);
+      // The PASS line says what the seal is worth: an HMAC checked with the key is a seal; a signature
+      // checked only with the key inside the set is not, until the key is pinned.
+      if (signing === 'hmac') assert.match(ok.stdout, /^PASS {2}llm-report \(directory, \d+ files\); sealed: HMAC-SHA256 with key id [0-9a-f]{64}$/m);
+      else assert.match(ok.stdout, /^PASS \(signature checked only with the key inside the set \([0-9a-f]{64}\): anyone can make one; pin the key with --key or --fingerprint\) {2}llm-report \(directory, \d+ files\)$/m);
     });
 
     it('the documented openssl / sha256sum commands reject a changed SHA256SUMS', () => {
@@ -139,7 +142,7 @@ describe('journal records', () => {
     assert.equal(cli(['verify', 'llm-report', '--fingerprint', fp], run.dir).status, 0);
     const wrong = cli(['verify', 'llm-report', '--fingerprint', 'f'.repeat(64)], run.dir);
     assert.equal(wrong.status, 1);
-    assert.match(wrong.stderr, /FAIL {2}signing-key\.pub\.pem: key fingerprint \w+ is not the trusted f{64}/);
+    assert.match(wrong.stderr, /FAIL {2}SHA256SUMS\.sig: signed by key fingerprint \w+, but --fingerprint expects a signature by key fingerprint f{64}/);
     assert.equal(cli(['verify', 'llm-report', '--key', 'llm-report/signing-key.pub.pem'], run.dir).status, 0);
   });
 });

@@ -8,7 +8,7 @@ import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from '
 import path from 'node:path';
 import { closedPort, startFakeOpenAI, userMessage, type FakeOpenAI } from './helpers/fake-openai.js';
 import { copyFixture, runNodeTest } from './helpers/run.js';
-import { annotateRun, FAKE_KEY, readReport, readResults, runCli, runNodeTestAsync } from './helpers/llm.js';
+import { annotateRun, FAKE_KEY, readAddenda, readReport, readResults, runCli, runNodeTestAsync } from './helpers/llm.js';
 import type { Report, TestLine } from '../lib/types.js';
 
 const ENV_SECRET = 'canary-Zq8v1X4mN7pL2wR9';
@@ -95,8 +95,9 @@ describe('annotating a real run', () => {
     assert.equal(report.llm?.annotated, 5);
     assert.equal(report.llm?.tokens.total, report.tests.reduce((n, t) => n + (t.annotation ? t.annotation.usage.input_tokens + t.annotation.usage.output_tokens : 0), 0));
     assert.equal(report.run.status, 'failed', 'advisory: the verdict stands');
-    const lines = readResults(dir).filter((l): l is TestLine => l.type === 'test' && l.annotation !== undefined);
-    assert.equal(lines.length, 5);
+    // The run was sealed: its files are untouched, the annotations are the addendum's.
+    assert.equal(readResults(dir).filter((l) => l.type === 'test' && l.annotation !== undefined).length, 0, 'results.ndjson is sealed and unchanged');
+    assert.equal(readAddenda(dir)[0]!.tests.filter((t) => t.annotation).length, 5);
   });
 
   it('a second annotate of the unchanged run makes zero requests and writes the same annotations', async () => {
@@ -111,14 +112,17 @@ describe('annotating a real run', () => {
     assert.deepEqual(after.tests, before.tests);
   });
 
-  it('re-renders report.html with the annotations, and says how to re-seal', async () => {
-    const html = readFileSync(path.join(dir, 'llm-report', 'report.html'), 'utf8');
-    assert.ok(html.includes(byTitle(readReport(dir), 'sub', 'works').annotation!.why_needed), 'the annotation is in the page');
+  it('leaves the sealed run as it was: the page with the annotations is the addendum\'s, and the run still verifies', async () => {
+    const why = byTitle(readReport(dir), 'sub', 'works').annotation!.why_needed;
+    assert.ok(!readFileSync(path.join(dir, 'llm-report', 'report.html'), 'utf8').includes(why), 'the sealed page is not rewritten');
+    const page = readFileSync(path.join(dir, 'llm-report', 'addenda', '002', 'report.html'), 'utf8');
+    assert.ok(page.includes(why), 'the annotation is in the addendum page');
+    assert.match(page, /Added later<\/dt><dd>addenda&#x2F;001: LLM annotations of \d+ test\(s\) added after the run was sealed/);
     const res = await annotateRun(dir, server.url, ['--mode', 'complete']);
-    assert.match(res.stdout, /no longer match\. Re-seal with: llm-report seal llm-report/);
-    assert.equal((await runCli(dir, ['seal', 'llm-report'])).code, 0);
+    assert.match(res.stdout, /llm-report is sealed and stays unchanged; the annotations are addendum addenda\/003/);
     const verify = await runCli(dir, ['verify', 'llm-report']);
     assert.equal(verify.code, 0, verify.stdout + verify.stderr);
+    assert.match(verify.stdout, /^ok {4}addenda\/003: \d+ annotation\(s\) added later/m);
   });
 });
 

@@ -5,7 +5,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { closedPort, maxOverlap, startFakeOpenAI, userMessage, type FakeOpenAI, type Script } from './helpers/fake-openai.js';
 import { copyFixture, runNodeTest } from './helpers/run.js';
-import { annotateRun, copyRun, readReport, readResults, runCli, withoutLlm } from './helpers/llm.js';
+import { annotateRun, copyRun, readAddenda, readReport, readResults, runCli, withoutLlm } from './helpers/llm.js';
 import { validateLine, validateReport } from '../lib/generated/validators.js';
 import type { Report, TestLine } from '../lib/types.js';
 
@@ -50,9 +50,11 @@ function expectAll(report: Report, dir: string, code: string): void {
   assert.ok(report.warnings.some((w) => w.code === code), `warning ${code}`);
   assert.equal(report.llm?.errors_by_code[code], 5);
   assert.equal(report.llm?.annotated, 0);
-  const lines = readResults(dir).filter((l): l is TestLine => l.type === 'test' && l.annotation_error !== undefined);
-  assert.equal(lines.length, 5, 'results.ndjson carries the errors too');
-  assert.ok(readResults(dir).some((l) => l.type === 'warning' && l.code === code));
+  // The run is sealed: the errors are in its addendum, never in the sealed results.ndjson.
+  const added = readAddenda(dir).at(-1)!;
+  assert.equal(added.tests.filter((t) => t.annotation_error !== undefined).length, 5, 'the addendum carries the errors too');
+  assert.ok(added.warnings.some((w) => w.code === code));
+  assert.ok(!readResults(dir).some((l) => l.type === 'test' && l.annotation_error !== undefined));
 }
 
 describe('faults: each is a coded warning and an annotation error; the verdict stands', () => {

@@ -1,7 +1,12 @@
 // `llm-report annotate <run-dir>`: LLM annotations over a saved run. Reads only the run (report.json,
-// results.ndjson) and the test sources under --root; writes the annotations back into report.json,
-// results.ndjson and report.html. The run's status is never touched: annotations are advisory.
-import { existsSync, readFileSync } from 'node:fs';
+// results.ndjson) and the test sources under --root. A sealed run gets a sealed addendum (addenda/NNN/)
+// and keeps every sealed byte; an unsealed one (or --auto, sealed by the reporter afterwards) gets the
+// annotations in report.json, results.ndjson and report.html. Annotations are advisory.
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { readSigningKey, type SigningKey } from '../config/signing.js';
+import { ADDENDA_DIR, ADDENDUM_DATA, ADDENDUM_PAGE, addendumDir, addendumLabel, addendumText, applyAddenda, buildAddendum, parseAddendum, type AddendumDoc } from '../evidence/addenda.js';
+import { SHA256SUMS, sha256Hex } from '../evidence/files.js';
+import { sealDir } from '../output/evidence.js';
 import path from 'node:path';
 import { loadConfig, ConfigError } from '../config/index.js';
 import { apiKeyFrom } from '../config/llm.js';
@@ -22,9 +27,13 @@ import type { CommandIO } from './io.js';
 export const ANNOTATE_HELP = `Usage: llm-report annotate <run-dir> [options]
 
 Adds LLM annotations (what each test verifies, why it is needed and, for failures, the likely
-cause) to a saved run: <run-dir>/report.json, results.ndjson and report.html. Advisory only: the
-run's status and counts never change. Provider "none" (the default) sends nothing and does nothing.
-A sealed run (SHA256SUMS) must be re-sealed afterwards: llm-report seal <run-dir>.
+cause) to a saved run. Advisory only: the run's status and counts never change. Provider "none"
+(the default) sends nothing and does nothing.
+A sealed run (SHA256SUMS: every reporter run) is never rewritten: the annotations go into an
+addendum, <run-dir>/addenda/NNN/ (annotations.json naming the sha256 of the report.json it
+annotates, report.html showing the report with them), sealed on its own with the configured
+signing key; llm-report verify checks the run and each addendum. An unsealed run gets them in
+report.json, results.ndjson and report.html.
 
 Before the first request a warning (LLMR_LLM_SENDING) says which host gets what. Test code is found
 by each test's file/line/column, redacted, bounded by llm.context.max_bytes / max_files and filtered
@@ -225,6 +234,17 @@ export async function annotateCommand(args: string[], io: CommandIO): Promise<nu
   const resultsPath = path.join(dir, 'results.ndjson');
   const results = existsSync(resultsPath) ? readFileSync(resultsPath, 'utf8') : undefined;
 
+  // A sealed run is never rewritten: the annotations go into an addendum of their own (addenda/NNN/),
+  // sealed with the configured key. --auto (the reporter, which seals afterwards) writes them in place.
+  let addendum: { reportBytes: Buffer; key: SigningKey | undefined } | undefined;
+  if (!parsed.auto && existsSync(path.join(dir, SHA256SUMS))) {
+    try {
+      addendum = { reportBytes: readFileSync(reportPath), key: readSigningKey(config.signing, { cwd: io.cwd }) };
+    } catch (err) {
+      io.stderr(`llm-report annotate: LLMR_EVIDENCE_SIGNING_FAILED: ${(err as Error).message}; nothing was sent or written (the addendum to a sealed run is sealed with the configured key)\n`);
+      return 1;
+    }
+  }
   const key = apiKeyFrom(settings.api_key_env);
   const redact = createRedactor({ secretValues: loaded.secret_values, patterns: config.redact.patterns });
   const host = hostOf(settings.base_url);
@@ -239,6 +259,8 @@ export async function annotateCommand(args: string[], io: CommandIO): Promise<nu
     keyMissing: key.value === undefined ? { name: key.name } : undefined,
     beforeFirstRequest: (w) => io.stderr(`llm-report: ${w.code}: ${w.message}\n`),
   });
+
+  if (addendum) return writeAddendum(io, { dir, shown: parsed.dir, report, reportBytes: addendum.reportBytes, out, key: addendum.key, hmacKeyEnv: config.signing.key_env || undefined });
 
   let next = applyToReport(report, out);
   // Re-render report.html when the run has one; the annotations are in its data like any other field.
@@ -263,10 +285,64 @@ export async function annotateCommand(args: string[], io: CommandIO): Promise<nu
   }
   for (const w of out.warnings) if (w.code !== 'LLMR_LLM_SENDING') io.stderr(`llm-report: ${w.code}: ${w.message}\n`);
   io.stdout(`llm-report annotate: ${summary(out)} -> ${path.join(parsed.dir, 'report.json')}\n`);
-  // A sealed run no longer matches its SHA256SUMS: re-sealing is a deliberate act (the reporter does it
-  // itself after llm.auto_annotate).
-  if (!parsed.auto && existsSync(path.join(dir, 'SHA256SUMS'))) {
-    io.stdout(`llm-report annotate: ${parsed.dir} was sealed; its SHA256SUMS and manifest.json no longer match. Re-seal with: llm-report seal ${parsed.dir}\n`);
+  return 0;
+}
+
+/** The addenda already in a run directory (readable ones; verify reports the others). */
+function existingAddenda(dir: string): { docs: AddendumDoc[]; next: number } {
+  let names: string[] = [];
+  try {
+    names = readdirSync(path.join(dir, ADDENDA_DIR)).filter((n) => /^\d{3,}$/.test(n));
+  } catch {
+    // no addenda yet
   }
+  const docs: AddendumDoc[] = [];
+  let next = 1;
+  for (const n of names) {
+    next = Math.max(next, Number(n) + 1);
+    try {
+      const doc = parseAddendum(readFileSync(path.join(dir, ADDENDA_DIR, n, ADDENDUM_DATA))).doc;
+      if (doc) docs.push(doc);
+    } catch {
+      // an unreadable addendum is verify's to report; the numbering still skips it
+    }
+  }
+  return { docs, next };
+}
+
+function sealLabel(key: SigningKey | undefined): string {
+  return key ? `sealed (${key.method})` : 'not signed (signing.method is none): SHA256SUMS only';
+}
+
+/** Annotations of a sealed run: addenda/NNN/ with annotations.json, the page shown with them, and its own seal. */
+function writeAddendum(
+  io: CommandIO,
+  a: { dir: string; shown: string; report: Report; reportBytes: Buffer; out: AnnotateOutput; key: SigningKey | undefined; hmacKeyEnv: string | undefined },
+): number {
+  const { docs, next } = existingAddenda(a.dir);
+  const sha = sha256Hex(a.reportBytes);
+  const annotated = applyToReport(a.report, a.out);
+  const doc = buildAddendum(sha, next, annotated.tests, a.out.totals, a.out.warnings);
+  const rel = addendumDir(next);
+  const abs = path.join(a.dir, ...rel.split('/'));
+  const all = [...docs.filter((d) => d.report_sha256 === sha), doc];
+  const labels = all.map((d) => addendumLabel(d, d.sequence === next ? sealLabel(a.key) : 'sealed on its own'));
+  try {
+    writeAtomic(path.join(abs, ADDENDUM_DATA), addendumText(doc));
+    if (existsSync(path.join(a.dir, 'report.html'))) {
+      try {
+        writeAtomic(path.join(abs, ADDENDUM_PAGE), renderHtml(applyAddenda(a.report, all), { reportSha256: sha, addenda: labels }));
+      } catch (err) {
+        io.stderr(`llm-report: LLMR_LLM_HTML_NOT_UPDATED: ${rel}/${ADDENDUM_PAGE} was not rendered: ${(err as Error).message}\n`);
+      }
+    }
+    sealDir(abs, { key: a.key, hmacKeyEnv: a.hmacKeyEnv });
+  } catch (err) {
+    io.stderr(`llm-report annotate: cannot write the addendum ${rel} in ${a.shown}: ${(err as Error).message}\n`);
+    return 2;
+  }
+  for (const w of a.out.warnings) if (w.code !== 'LLMR_LLM_SENDING') io.stderr(`llm-report: ${w.code}: ${w.message}\n`);
+  io.stdout(`llm-report annotate: ${summary(a.out)} -> ${path.join(a.shown, ...rel.split('/'), ADDENDUM_DATA)}\n`);
+  io.stdout(`llm-report annotate: ${a.shown} is sealed and stays unchanged; the annotations are addendum ${rel} (${sealLabel(a.key)}), with the page ${rel}/${ADDENDUM_PAGE}; check both with: llm-report verify ${a.shown}\n`);
   return 0;
 }

@@ -9,6 +9,7 @@ import { DETACHED, SHA256SUMS, sha256Hex, type FileSet } from '../evidence/files
 import { parseSha256sums } from '../evidence/manifest.js';
 import { packTar } from '../evidence/tar.js';
 import { verifyEvidence } from '../evidence/verify.js';
+import { isAddendumPath } from '../evidence/addenda.js';
 import { readFileSet } from '../output/evidence.js';
 import { writeAtomic } from '../output/write.js';
 import { commandArgs } from './args.js';
@@ -85,9 +86,10 @@ export async function bundleCommand(args: string[], io: CommandIO): Promise<numb
     io.stderr(`llm-report bundle: ${dir} does not verify; not bundling it (${SHA256SUMS} missing? run llm-report seal ${dir})\n`);
     return 1;
   }
-  // Exactly the sealed files: SHA256SUMS' list and the detached seal files.
+  // Exactly the sealed files: SHA256SUMS' list and the detached seal files, and the addenda (each a
+  // sealed set of its own, verified above).
   const listed = new Set(parseSha256sums(files.get(SHA256SUMS)!.toString('utf8')).entries.map((e) => e.path));
-  const set: FileSet = new Map([...files].filter(([p]) => listed.has(p) || DETACHED.has(p)));
+  const set: FileSet = new Map([...files].filter(([p]) => listed.has(p) || DETACHED.has(p) || isAddendumPath(p)));
   const { runId, startedAt } = runStart(files);
   const epoch = sourceDateEpoch();
   const mtime = new Date(epoch ?? (startedAt ? Date.parse(startedAt) : NaN));

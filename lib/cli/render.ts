@@ -1,7 +1,8 @@
 // `llm-report render <run-dir|report.json>`: (re-)render report.html, and with --pdf report.pdf, from a
 // saved report.json alone, so any run can be rendered again later or elsewhere.
 import { createHash } from 'node:crypto';
-import { readFileSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { ADDENDA_DIR, ADDENDUM_DATA, addendumLabel, applyAddenda, parseAddendum, type AddendumDoc } from '../evidence/addenda.js';
 import path from 'node:path';
 import { loadConfig } from '../config/index.js';
 import { jsonErrorOffset } from '../config/json-locate.js';
@@ -113,12 +114,16 @@ export async function renderCommand(args: string[], io: CommandIO): Promise<numb
   // The hash of the exact bytes read: what `sha256sum report.json` prints.
   const reportSha256 = createHash('sha256').update(bytes).digest('hex');
   const outDir = parsed.out ? path.resolve(io.cwd, parsed.out) : path.dirname(file);
+  // Annotations added to a sealed run later (addenda/NNN/ next to report.json) are shown, labelled.
+  const added = readAddendaFor(path.dirname(file), reportSha256);
+  const page = added.docs.length ? applyAddenda(report, added.docs) : report;
+  const addenda = added.labels;
   const shown = (p: string): string => path.relative(io.cwd, p) || p;
 
   if (parsed.html) {
     const htmlPath = path.join(outDir, 'report.html');
     try {
-      const html = renderHtml(report, { reportSha256 });
+      const html = renderHtml(page, { reportSha256, addenda });
       writeAtomic(htmlPath, html);
       io.stdout(`wrote ${shown(htmlPath)} (${Buffer.byteLength(html)} bytes)\n`);
     } catch (err) {
@@ -139,7 +144,7 @@ export async function renderCommand(args: string[], io: CommandIO): Promise<numb
   }
   const pdfPath = path.join(outDir, 'report.pdf');
   try {
-    const pdf = await renderPdf(renderHtml(report, { mode: 'print', reportSha256 }), {
+    const pdf = await renderPdf(renderHtml(page, { mode: 'print', reportSha256, addenda }), {
       executablePath: path.resolve(io.cwd, chromium),
       runId: report.run.run_id,
       status: report.run.status,
@@ -153,4 +158,28 @@ export async function renderCommand(args: string[], io: CommandIO): Promise<numb
     io.stderr(`llm-report render: ${code}: no PDF: ${(err as Error).message}\n`);
     return 1;
   }
+}
+
+/** The addenda of the run in `dir` that annotate this report.json (by its sha256), with their page labels. */
+function readAddendaFor(dir: string, reportSha256: string): { docs: AddendumDoc[]; labels: string[] } {
+  const docs: AddendumDoc[] = [];
+  const labels: string[] = [];
+  let names: string[];
+  try {
+    names = readdirSync(path.join(dir, ADDENDA_DIR)).filter((n) => /^\d{3,}$/.test(n)).sort();
+  } catch {
+    return { docs, labels };
+  }
+  for (const n of names) {
+    try {
+      const doc = parseAddendum(readFileSync(path.join(dir, ADDENDA_DIR, n, ADDENDUM_DATA))).doc;
+      if (!doc || doc.report_sha256 !== reportSha256) continue;
+      const m = JSON.parse(readFileSync(path.join(dir, ADDENDA_DIR, n, 'manifest.json'), 'utf8')) as { signature?: { algorithm?: string } };
+      docs.push(doc);
+      labels.push(addendumLabel(doc, m.signature?.algorithm ? `sealed (${m.signature.algorithm}); check with llm-report verify` : 'not signed; check with llm-report verify'));
+    } catch {
+      // an addendum without a readable manifest is not shown; llm-report verify reports it
+    }
+  }
+  return { docs, labels };
 }

@@ -15,6 +15,7 @@ import { buildManifest, manifestText, sha256sumsText, type ManifestJournal } fro
 import { describeSeal, publicKeyPem, signSums } from '../evidence/sign.js';
 import { verifyDoc } from '../evidence/verify-doc.js';
 import { readTar } from '../evidence/tar.js';
+import { isAddendumPath } from '../evidence/addenda.js';
 import { InputError } from '../evidence/source.js';
 import { mappedRequirements, mergeRequirements, parseCatalogue, parseMapping, unmatchedRules, type Mapping } from '../evidence/requirements.js';
 import { parseMetadata } from '../evidence/metadata.js';
@@ -201,7 +202,8 @@ export function sealDir(dir: string, opts: { key?: SigningKey; hmacKeyEnv?: stri
   const stale: string[] = [];
   const since = opts.since;
   const files = readFileSet(dir, (p, abs) => {
-    if (DETACHED.has(p) || p === MANIFEST || opts.exclude?.includes(p)) return true;
+    // addenda/ are sealed sets of their own, added later: the run's seal never covers (or rewrites) them.
+    if (DETACHED.has(p) || p === MANIFEST || opts.exclude?.includes(p) || isAddendumPath(p)) return true;
     // 2 s of slack for file systems with coarse timestamps.
     if (since !== undefined && statSync(abs).mtimeMs < since - 2000) {
       stale.push(p);

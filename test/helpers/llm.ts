@@ -2,10 +2,12 @@
 // a real child process. Spawned asynchronously: the fake server lives in the test process and must
 // keep answering while the CLI waits for it.
 import { spawn } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync } from 'node:fs';
+import assert from 'node:assert/strict';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { NODE, REPO, cleanEnv } from './run.js';
+import { applyAddenda, parseAddendum, type AddendumDoc } from '../../lib/evidence/addenda.js';
 import type { Line, Report } from '../../lib/types.js';
 
 export const CLI = path.join(REPO, 'dist', 'lib', 'cli', 'main.js');
@@ -40,8 +42,23 @@ export function annotateRun(dir: string, url: string, extra: string[] = [], env:
   return runCli(dir, ['annotate', 'llm-report', '--provider', 'openai', '--base-url', url, '--model', 'fake-model', ...extra], env);
 }
 
+/** The addenda of the run (annotations added to a sealed run), oldest first. */
+export function readAddenda(dir: string): AddendumDoc[] {
+  const root = path.join(dir, 'llm-report', 'addenda');
+  if (!existsSync(root)) return [];
+  return readdirSync(root)
+    .sort()
+    .map((n) => {
+      const r = parseAddendum(readFileSync(path.join(root, n, 'annotations.json')));
+      assert.ok(r.doc, `addenda/${n}/annotations.json: ${r.error}`);
+      return r.doc;
+    });
+}
+
+/** report.json as verify and the addendum's page show it: with the annotations of its addenda applied. */
 export function readReport(dir: string): Report {
-  return JSON.parse(readFileSync(path.join(dir, 'llm-report', 'report.json'), 'utf8')) as Report;
+  const report = JSON.parse(readFileSync(path.join(dir, 'llm-report', 'report.json'), 'utf8')) as Report;
+  return applyAddenda(report, readAddenda(dir));
 }
 
 export function readResults(dir: string): Line[] {

@@ -18,6 +18,8 @@ export interface HtmlOptions {
   mode?: 'interactive' | 'print';
   /** sha256 of the report.json bytes; computed from the report when not given. */
   reportSha256?: string;
+  /** Addenda shown with the report (annotations added after sealing), one label each; they arrive as data. */
+  addenda?: string[];
 }
 
 function cspHash(text: string): string {
@@ -61,7 +63,7 @@ export function renderHtml(input: Report | RenderReport, opts: HtmlOptions = {})
     "form-action 'none'",
   ].join('; ');
   const view = {
-    ...buildView(report, { print, reportSha256: opts.reportSha256 ?? reportJsonSha256(input) }),
+    ...buildView(report, { print, reportSha256: opts.reportSha256 ?? reportJsonSha256(input), addenda: opts.addenda }),
     csp,
     css,
     theme: print ? '' : theme,

@@ -222,6 +222,7 @@ function responsible(report: RenderReport): string | undefined {
 export interface ViewOptions {
   print: boolean;
   reportSha256: string;
+  addenda?: string[];
 }
 
 /** "Aggregated from": how the aggregate was made, its source files with sha256, and its flaky tests. */
@@ -316,6 +317,7 @@ export function buildView(report: RenderReport, opts: ViewOptions): Record<strin
     title: `Test report ${report.run.status}: ${report.run.tool.name} run ${report.run.run_id}`,
     run: runView(report),
     reportSha256: opts.reportSha256,
+    addenda: opts.addenda?.length ? opts.addenda.map((label) => ({ label })) : undefined,
     integrity: integrity
       ? {
           sha256sums: integrity.sha256sums === true,
