@@ -234,7 +234,7 @@ export default async function* llmReport(source: AsyncIterable<TestEvent>): Asyn
   if (human) yield terminalSummary(finished.report, finished.reportPath && path.relative(cwd, finished.reportPath), process.stdout.hasColors?.() ?? false);
   if (finished.outputError) {
     // The NDJSON stream above is complete; only the files are missing. Say so loudly and fail the run.
-    process.stderr.write(`llm-report: LLMR_OUTPUT_UNWRITABLE: ${finished.outputError}\n`);
+    process.stderr.write(`llm-report: ${finished.refused ? 'LLMR_OUTPUT_DIR_REFUSED' : 'LLMR_OUTPUT_UNWRITABLE'}: ${finished.outputError}\n`);
     process.exitCode = 1;
   }
   if (finished.report.run.status !== 'passed') process.exitCode ||= 1;
