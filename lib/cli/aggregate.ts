@@ -9,6 +9,7 @@ import { readSigningKey, type SigningKey } from '../config/signing.js';
 import { describeSeal } from '../evidence/sign.js';
 import { sealDir } from '../output/evidence.js';
 import { writeRun } from '../output/write.js';
+import { claimOut } from './out-dir.js';
 import type { AggregatePolicy, Integrity } from '../types.js';
 import { commandArgs, usageError } from './args.js';
 import type { CommandIO } from './io.js';
@@ -185,6 +186,8 @@ export function aggregateCommand(args: string[], io: CommandIO): number {
     throw err;
   }
   const { report, lines } = result;
+  const refused = claimOut(io, 'aggregate', outArg);
+  if (refused !== undefined) return refused;
   try {
     // The same outputs as a run, by the same writer and options (html, pdf, chromium_path).
     writeRun(out, report, lines, { html: config.html, pdf: config.pdf, chromiumPath: config.chromium_path, integrity, onWarning: (w) => io.stderr(`llm-report aggregate: ${w.code}: ${w.message}\n`) });

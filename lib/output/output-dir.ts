@@ -3,7 +3,7 @@
 // non-empty directory this tool did not create. Ownership is a marker file written when a directory is
 // claimed; a directory that holds nothing but files this tool writes (an output directory of an
 // earlier version, or the stream file node opened in it before the reporter ran) is claimed too.
-import { existsSync, lstatSync, readdirSync, realpathSync, type Stats } from 'node:fs';
+import { existsSync, lstatSync, readdirSync, realpathSync, unlinkSync, type Stats } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { DEPENDENCIES, HMAC_FILE, JOURNAL, JOURNAL_CHAIN, MANIFEST, PUBLIC_KEY, REQUIREMENTS_CSV, SHA256SUMS, SIGNATURE, VERIFY_MD } from '../evidence/files.js';
@@ -123,5 +123,16 @@ export function claimOutputDir(dir: string, opts: ClaimOptions): void {
       );
     }
   }
+  // Links planted at our names go now (the links only; what they point to is untouched): nothing this
+  // run writes, seals or bundles can follow one, even a name this run does not write (report.pdf).
+  for (const name of [...OWN_FILES, 'coverage', ...[...OWN_COVERAGE].map((n) => `coverage/${n}`)]) removeLink(path.join(dir, name));
   writeIn(dir, OUTPUT_MARKER, MARKER_TEXT);
+}
+
+function removeLink(p: string): void {
+  try {
+    if (lstatSync(p).isSymbolicLink()) unlinkSync(p);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT' && (err as NodeJS.ErrnoException).code !== 'ENOTDIR') throw err;
+  }
 }
