@@ -21,7 +21,6 @@ import { parseMetadata } from '../evidence/metadata.js';
 import { dependencySnapshot, dirtyPaths, gitInfo, snapshotText } from '../evidence/provenance.js';
 import { writeAtomic } from './write.js';
 import { removeIn } from './safe-fs.js';
-import { OUTPUT_MARKER } from './output-dir.js';
 import type { GitInfo, Integrity, Provenance, RunStartLine, TestLine, Warning } from '../types.js';
 
 export interface EvidenceSetup {
@@ -173,7 +172,6 @@ export function readFileSet(dir: string, skip: (rel: string, abs: string) => boo
       const abs = path.join(dir, relPath);
       if (entry.isDirectory()) walk(relPath);
       else if (/\.tmp-\d+$/.test(entry.name)) continue; // an atomic write in progress (or a crashed one)
-      else if (relPath === OUTPUT_MARKER) continue; // says who owns the directory; not evidence
       else if (!entry.isFile()) throw new Error(`${relPath}: not a regular file (${lstatSync(abs).isSymbolicLink() ? 'a symbolic link' : 'special'}); an evidence set holds regular files only`);
       else if (!isSafePath(relPath)) throw new Error(`${relPath}: a file name that cannot be listed safely`);
       else if (!skip(relPath, abs)) files.set(relPath, readFileSync(abs));

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { DEPENDENCIES, HMAC_FILE, JOURNAL, JOURNAL_CHAIN, MANIFEST, PUBLIC_KEY, REQUIREMENTS_CSV, SHA256SUMS, SIGNATURE, VERIFY_MD } from '../evidence/files.js';
 import { writeIn } from './safe-fs.js';
 
-/** The marker file that says "llm-report owns this directory"; left out of seals and bundles. */
+/** The marker file that says "llm-report owns this directory"; rewritten at every claim, so sealed with the rest. */
 export const OUTPUT_MARKER = '.llm-report-output';
 const MARKER_TEXT = JSON.stringify({ tool: '@org/llm-report', note: 'llm-report writes its outputs here and may replace any file in this directory' }) + '\n';
 
