@@ -146,6 +146,9 @@ export function aggregateCommand(args: string[], io: CommandIO): number {
     else integrity.signature = { algorithm: seal.algorithm, key_fingerprint: seal.key_fingerprint };
   }
 
+  // A directory that is not ours is refused before any input is read (it may hold the inputs).
+  const refused = claimOut(io, 'aggregate', outArg);
+  if (refused !== undefined) return refused;
   const sources: Source[] = [];
   try {
     inputs.forEach((arg, input) => {
@@ -186,8 +189,6 @@ export function aggregateCommand(args: string[], io: CommandIO): number {
     throw err;
   }
   const { report, lines } = result;
-  const refused = claimOut(io, 'aggregate', outArg);
-  if (refused !== undefined) return refused;
   try {
     // The same outputs as a run, by the same writer and options (html, pdf, chromium_path).
     writeRun(out, report, lines, { html: config.html, pdf: config.pdf, chromiumPath: config.chromium_path, integrity, onWarning: (w) => io.stderr(`llm-report aggregate: ${w.code}: ${w.message}\n`) });
