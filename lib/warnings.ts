@@ -12,6 +12,7 @@ export const WARNING_CODES = {
   LLMR_FILE_EXITED_EARLY: 'A test file process ended before all of its tests reported; tests declared after that point are unknown.',
   LLMR_FILE_FAILED: 'A test file failed outside any test (syntax error, throwing import, non-zero exit).',
   LLMR_OUTPUT_UNWRITABLE: 'An output file could not be written; the NDJSON stream is still complete.',
+  LLMR_OUTPUT_DIR_REFUSED: 'The output directory is /, the home directory, the project or above it, or a non-empty directory llm-report did not create: nothing was written there.',
   LLMR_OUTPUT_TRUNCATED: 'Captured output exceeded its cap and was truncated.',
   LLMR_CHILD_JOURNAL_UNREADABLE: 'An in-child journal could not be read; results it held may be missing.',
   LLMR_EVENT_UNEXPECTED: 'An event did not fit the test tree (unexpected nesting or name); it was kept as reported.',

@@ -18,6 +18,7 @@ import { Journal, writeRun } from '../lib/output/write.js';
 import { emitGithub } from '../lib/ci/github.js';
 import { warning } from '../lib/warnings.js';
 import { autoAnnotate } from '../lib/llm/auto.js';
+import { claimOutputDir, OutputDirError } from '../lib/output/output-dir.js';
 import { endWarnings, prepareEvidence, sealDir, withMapped, writeEvidenceInputs, type EvidenceSetup } from '../lib/output/evidence.js';
 import type { CoverageLine, FileLine, FileLines, Line, Report, RunEndLine, RunStartLine, SuiteLine, TestLine, Warning } from '../lib/types.js';
 
@@ -41,6 +42,8 @@ export interface Finished {
   report: Report;
   reportPath: string | undefined;
   outputError: string | undefined;
+  /** The output directory was refused (LLMR_OUTPUT_DIR_REFUSED): nothing was written there. */
+  refused?: boolean;
 }
 
 export class RunRecorder {
@@ -48,6 +51,8 @@ export class RunRecorder {
   readonly records: Array<TestLine | SuiteLine> = [];
   readonly warnings: Warning[] = [];
   outputError: string | undefined;
+  /** output_dir is a directory llm-report must not write into: nothing is written, the run fails. */
+  refused = false;
   finished: Finished | undefined;
   readonly #opts: RecorderOptions;
   readonly #startedMs = Date.now();
@@ -70,7 +75,18 @@ export class RunRecorder {
     const include = picomatch(opts.coverage.include, { dot: true });
     const exclude = picomatch(opts.coverage.exclude, { dot: true });
     this.#keep = (f) => include(f) && !exclude(f);
-    if (opts.journal) {
+    try {
+      // The stream destination node opened inside the directory before we ran is no reason to refuse it.
+      claimOutputDir(opts.outDir, { option: 'output_dir', cwd: opts.failureContext.root, allowed: this.#evidence.unsealable });
+    } catch (err) {
+      // Other IO errors (EACCES, EROFS) surface below, where the journal or the report cannot be written.
+      if (err instanceof OutputDirError) {
+        this.refused = true;
+        this.outputError = err.message;
+        this.warnings.push(warning('LLMR_OUTPUT_DIR_REFUSED', err.message));
+      }
+    }
+    if (opts.journal && !this.refused) {
       try {
         this.#journal = new Journal(path.join(opts.outDir, 'journal.ndjson'));
       } catch (err) {
@@ -157,7 +173,7 @@ export class RunRecorder {
       this.record(f);
     }
     // The journal is evidence too: a failed write, or a journal deleted mid-run, is said in the report and the stream, not only on stderr.
-    const journalProblem = this.outputError ?? this.#journal?.lost();
+    const journalProblem = this.refused ? undefined : (this.outputError ?? this.#journal?.lost());
     if (journalProblem) {
       this.outputError ??= journalProblem;
       this.warnings.push(warning('LLMR_OUTPUT_UNWRITABLE', journalProblem));
@@ -180,9 +196,11 @@ export class RunRecorder {
 
     let reportPath: string | undefined;
     try {
-      writeEvidenceInputs(this.#opts.outDir, this.#evidence);
-      const pages = this.#opts.pages ?? { html: true, pdf: false, chromiumPath: '/usr/bin/chromium' };
-      reportPath = writeRun(this.#opts.outDir, report, sortedLines(report, this.#start, end, coverage), { ...pages, integrity: this.#evidence.integrity }).report;
+      if (!this.refused) {
+        writeEvidenceInputs(this.#opts.outDir, this.#evidence);
+        const pages = this.#opts.pages ?? { html: true, pdf: false, chromiumPath: '/usr/bin/chromium' };
+        reportPath = writeRun(this.#opts.outDir, report, sortedLines(report, this.#start, end, coverage), { ...pages, integrity: this.#evidence.integrity }).report;
+      }
     } catch (err) {
       // Said even after a journal problem: that the report is missing too is news.
       const problem = `cannot write the report to ${this.#opts.outDir}: ${(err as Error).message}`;
@@ -209,7 +227,7 @@ export class RunRecorder {
     }
     // GitHub Actions (GITHUB_ACTIONS=true): annotations and the job summary; advisory, never the verdict.
     emitGithub(report, { cwd: this.#opts.failureContext.root, outDir: this.#opts.outDir, write: (t) => process.stderr.write(t) });
-    this.finished = { lines: this.lines, report, reportPath, outputError: this.outputError };
+    this.finished = { lines: this.lines, report, reportPath, outputError: this.outputError, ...(this.refused ? { refused: true } : {}) };
     return { tail: this.lines.slice(first), finished: this.finished };
   }
 }

@@ -1,6 +1,6 @@
 // The node:test reporter: an async generator over node's events, like node's own reporters.
 // Wiring only: normalize (lib/events), record and fold (recorder.ts, lib/report), render (lib/render).
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
@@ -49,8 +49,12 @@ let configError: unknown;
 let coverageMode: ChildCoverage = 'off';
 const setupWarnings: Warning[] = [];
 const isolation = readFlags([...process.execArgv, ...process.argv.slice(1)], process.cwd()).isolation;
+// The zero-install bundle run as the CLI (`node llm-report.mjs <command>`) is no reporter: nothing to set up.
+const runAsScript = process.argv[1] !== undefined && path.resolve(process.argv[1]) === fileURLToPath(SELF_URL);
 // Once per process: a second copy of the bundle (the in-process entry, bundle-entry.ts) sets up nothing.
-export const settingUp = !childEnvironment().testContext && inProcessHost() === undefined;
+export const settingUp = !childEnvironment().testContext && inProcessHost() === undefined && !runAsScript;
+/** Set when the reporter's stream starts: from then on the run's record (recorder.finish) removes the work dir. */
+let workDirOwned = false;
 if (settingUp) {
   try {
     loaded = loadConfig({ cwd: process.cwd() });
@@ -64,6 +68,12 @@ if (settingUp) {
     coverageMode = 'off';
   }
   workDir = mkdtempSync(path.join(os.tmpdir(), 'llm-report-'));
+  // Imported but never run as a reporter (the API imported by a script, a config error before the
+  // stream): the work dir goes at exit all the same; nothing is left in the temp directory.
+  const dir = workDir;
+  process.on('exit', () => {
+    if (!workDirOwned) rmSync(dir, { recursive: true, force: true });
+  });
   const preload = childPreload(workDir);
   // In-process, the hooks come from the in-process entry, which node imports after us (in-process-host.ts);
   // whether it came is known when our stream starts (inProcessCoverage). No test children to export to.
@@ -195,6 +205,7 @@ export default async function* llmReport(source: AsyncIterable<TestEvent>): Asyn
   );
   recorder.warnings.push(...loaded.warnings, ...setupWarnings);
   const detach = onAbort(recorder, flags.isolation);
+  workDirOwned = true;
   const show = (line: Line): string => {
     if (!human) return toNdjsonLine(line);
     return line.type === 'test' || line.type === 'suite' ? progressMark(line) : '';
@@ -234,7 +245,7 @@ export default async function* llmReport(source: AsyncIterable<TestEvent>): Asyn
   if (human) yield terminalSummary(finished.report, finished.reportPath && path.relative(cwd, finished.reportPath), process.stdout.hasColors?.() ?? false);
   if (finished.outputError) {
     // The NDJSON stream above is complete; only the files are missing. Say so loudly and fail the run.
-    process.stderr.write(`llm-report: LLMR_OUTPUT_UNWRITABLE: ${finished.outputError}\n`);
+    process.stderr.write(`llm-report: ${finished.refused ? 'LLMR_OUTPUT_DIR_REFUSED' : 'LLMR_OUTPUT_UNWRITABLE'}: ${finished.outputError}\n`);
     process.exitCode = 1;
   }
   if (finished.report.run.status !== 'passed') process.exitCode ||= 1;

@@ -9,6 +9,7 @@ import { readSigningKey, type SigningKey } from '../config/signing.js';
 import { describeSeal } from '../evidence/sign.js';
 import { sealDir } from '../output/evidence.js';
 import { writeRun } from '../output/write.js';
+import { claimOut } from './out-dir.js';
 import type { AggregatePolicy, Integrity } from '../types.js';
 import { commandArgs, usageError } from './args.js';
 import type { CommandIO } from './io.js';
@@ -145,6 +146,9 @@ export function aggregateCommand(args: string[], io: CommandIO): number {
     else integrity.signature = { algorithm: seal.algorithm, key_fingerprint: seal.key_fingerprint };
   }
 
+  // A directory that is not ours is refused before any input is read (it may hold the inputs).
+  const refused = claimOut(io, 'aggregate', outArg);
+  if (refused !== undefined) return refused;
   const sources: Source[] = [];
   try {
     inputs.forEach((arg, input) => {

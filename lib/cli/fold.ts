@@ -6,6 +6,7 @@ import path from 'node:path';
 import { parseNdjson } from '../report/ndjson.js';
 import { fold, sortedLines } from '../report/fold.js';
 import { writeRun } from '../output/write.js';
+import { claimOut } from './out-dir.js';
 import type { CoverageLine, Line, RunEndLine, RunStartLine, Warning } from '../types.js';
 import { commandArgs, usageError } from './args.js';
 import type { CommandIO } from './io.js';
@@ -52,6 +53,8 @@ export function foldCommand(args: string[], io: CommandIO): number {
   const start = lines.find((l): l is RunStartLine => l.type === 'run_start');
   const end = lines.find((l): l is RunEndLine => l.type === 'run_end');
   const dir = path.resolve(io.cwd, out);
+  const refused = claimOut(io, 'fold', out);
+  if (refused !== undefined) return refused;
   try {
     writeRun(dir, report, sortedLines(report, start, end, lines.filter((l): l is CoverageLine => l.type === 'coverage')));
   } catch (err) {

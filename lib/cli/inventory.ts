@@ -11,6 +11,7 @@ import { inventoryFromReport, NOT_RUN_MESSAGE } from '../inventory/inventory.js'
 import { parseNdjson } from '../report/ndjson.js';
 import { fold } from '../report/fold.js';
 import { writeAtomic } from '../output/write.js';
+import { claimOut } from './out-dir.js';
 import { canonicalJson } from '../report/canonical.js';
 import { commandArgs, usageError } from './args.js';
 import type { CommandIO } from './io.js';
@@ -80,6 +81,8 @@ export function inventoryCommand(args: string[], io: CommandIO): number {
     const parsed = parseNdjson(text, 'results.ndjson');
     const inventory = inventoryFromReport(fold(parsed.lines, parsed.warnings));
     const out = path.resolve(io.cwd, outArg);
+    const refused = claimOut(io, 'inventory', outArg);
+    if (refused !== undefined) return refused;
     try {
       writeAtomic(path.join(out, 'inventory.json'), JSON.stringify(JSON.parse(canonicalJson(inventory)), null, 2) + '\n');
     } catch (err) {

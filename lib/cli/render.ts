@@ -7,6 +7,7 @@ import path from 'node:path';
 import { loadConfig } from '../config/index.js';
 import { jsonErrorOffset } from '../config/json-locate.js';
 import { writeAtomic } from '../output/write.js';
+import { claimOut } from './out-dir.js';
 import { renderHtml } from '../render/html/index.js';
 import { PdfError, renderPdf } from '../render/pdf.js';
 import type { Report } from '../types.js';
@@ -119,6 +120,11 @@ export async function renderCommand(args: string[], io: CommandIO): Promise<numb
   const page = added.docs.length ? applyAddenda(report, added.docs) : report;
   const addenda = added.labels;
   const shown = (p: string): string => path.relative(io.cwd, p) || p;
+  // Without --out the pages go next to the report read; a directory given with --out is claimed first.
+  if (parsed.out) {
+    const refused = claimOut(io, 'render', parsed.out);
+    if (refused !== undefined) return refused;
+  }
 
   if (parsed.html) {
     const htmlPath = path.join(outDir, 'report.html');

@@ -6,6 +6,7 @@ import path from 'node:path';
 import { loadConfig } from '../config/index.js';
 import { readSigningKey } from '../config/signing.js';
 import { sealDir } from '../output/evidence.js';
+import { dangerousDir } from '../output/output-dir.js';
 import { commandArgs } from './args.js';
 import type { CommandIO } from './io.js';
 
@@ -48,6 +49,12 @@ export function sealCommand(args: string[], io: CommandIO): number {
   }
   if (!isDir) {
     io.stderr(`llm-report seal: cannot seal ${target}: not a directory (${abs})\n`);
+    return 2;
+  }
+  // Sealing writes manifest.json, SHA256SUMS, VERIFY.md there: never into /, the home directory or the project.
+  const danger = dangerousDir(abs, io.cwd);
+  if (danger) {
+    io.stderr(`llm-report seal: LLMR_OUTPUT_DIR_REFUSED: run-dir ${JSON.stringify(target)}: refused: ${danger}\n`);
     return 2;
   }
   let key;

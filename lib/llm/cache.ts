@@ -2,15 +2,15 @@
 // the exact messages (which hold the test source, the executed code and the failure), so any change to
 // what would be sent is a different entry. One file per entry, written atomically (temp file + rename);
 // each entry carries a checksum, so a torn or edited entry is detected, ignored and replaced.
-import { readdirSync, readFileSync, rmdirSync, statSync, unlinkSync, utimesSync } from 'node:fs';
-import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
-import { randomBytes, createHash } from 'node:crypto';
+import { lstatSync, lutimesSync, readdirSync, readFileSync, rmdirSync, unlinkSync } from 'node:fs';
+import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { canonicalJson } from '../report/canonical.js';
 import { validateAnnotation } from '../generated/validate-annotation.js';
 import type { LlmUsage } from '../types.js';
 import type { Answer } from './answer.js';
 import type { ChatMessage } from './prompt.js';
+import { writeIn } from '../output/safe-fs.js';
 
 export const CACHE_FORMAT = 1;
 
@@ -69,7 +69,6 @@ export function checkEntry(text: string, key: string | undefined): { entry: Cach
 }
 
 export class AnnotationCache {
-  readonly #made = new Map<string, Promise<unknown>>();
   constructor(readonly dir: string) {}
 
   fileOf(key: string): string {
@@ -90,31 +89,22 @@ export class AnnotationCache {
     try {
       // Last use, for `cache prune`.
       const now = new Date();
-      utimesSync(file, now, now);
+      lutimesSync(file, now, now); // a link's own times, never its target's
     } catch {
       // a read-only cache still serves hits
     }
     return { hit: checked.entry };
   }
 
-  /** Writes atomically; throws on IO errors (the caller turns them into a warning). */
-  /** Writes atomically (temp file + rename); rejects on IO errors (the caller turns them into a warning). */
+  /**
+   * Writes atomically (temp file + rename, lib/output/safe-fs.ts: a link planted at the entry or its
+   * shard directory is replaced, never followed); rejects on IO errors (the caller turns them into a warning).
+   */
+  // eslint-disable-next-line @typescript-eslint/require-await -- async for the callers; one small synchronous write
   async write(entry: Omit<CacheEntry, 'checksum' | 'format'>): Promise<CacheEntry> {
     const full = { format: CACHE_FORMAT, ...entry } as CacheEntry;
     full.checksum = entryChecksum(full);
-    const file = this.fileOf(entry.key);
-    const shard = path.dirname(file);
-    let made = this.#made.get(shard);
-    if (!made) this.#made.set(shard, (made = mkdir(shard, { recursive: true })));
-    await made;
-    const tmp = `${file}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
-    try {
-      await writeFile(tmp, JSON.stringify(full, null, 1) + '\n');
-      await rename(tmp, file);
-    } catch (err) {
-      await rm(tmp, { force: true });
-      throw err;
-    }
+    writeIn(this.dir, path.relative(this.dir, this.fileOf(entry.key)), JSON.stringify(full, null, 1) + '\n');
     return full;
   }
 }
@@ -147,9 +137,11 @@ export function pruneCache(dir: string, opts: { maxAgeDays: number; now?: number
   };
   for (const shard of shards) {
     const sdir = path.join(dir, shard);
+    // Only real shard directories: a link in the place of one could lead pruning into another directory.
+    if (!lstatSync(sdir).isDirectory()) continue;
     for (const name of readdirSync(sdir).sort()) {
       const file = path.join(sdir, name);
-      const st = statSync(file);
+      const st = lstatSync(file);
       if (!st.isFile()) continue;
       if (/^[0-9a-f]{64}\.json\.tmp-/.test(name)) {
         if (now - st.mtimeMs > 3_600_000) {

@@ -2,7 +2,7 @@
 // metadata, lockfile, signing key) and the seal written last over the output directory (VERIFY.md,
 // manifest.json, SHA256SUMS, signature). The decisions live in lib/evidence; this file does the IO.
 import { spawnSync } from 'node:child_process';
-import { existsSync, lstatSync, readdirSync, readFileSync, realpathSync, rmSync, statSync } from 'node:fs';
+import { existsSync, lstatSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { loadConfig, type Config } from '../config/index.js';
@@ -21,6 +21,7 @@ import { mappedRequirements, mergeRequirements, parseCatalogue, parseMapping, un
 import { parseMetadata } from '../evidence/metadata.js';
 import { dependencySnapshot, dirtyPaths, gitInfo, snapshotText } from '../evidence/provenance.js';
 import { writeAtomic } from './write.js';
+import { removeIn } from './safe-fs.js';
 import type { GitInfo, Integrity, Provenance, RunStartLine, TestLine, Warning } from '../types.js';
 
 export interface EvidenceSetup {
@@ -160,7 +161,7 @@ export function endWarnings(setup: EvidenceSetup): Warning[] {
 /** Inputs that are artifacts of the run (dependencies.json), written before the report. */
 export function writeEvidenceInputs(dir: string, setup: EvidenceSetup): void {
   if (setup.dependencies !== undefined) writeAtomic(path.join(dir, DEPENDENCIES), setup.dependencies);
-  else rmSync(path.join(dir, DEPENDENCIES), { force: true });
+  else removeIn(dir, DEPENDENCIES);
 }
 
 /** Regular files under `dir` as a FileSet (relative POSIX paths), our temp files left out. */
@@ -194,7 +195,7 @@ export interface SealResult {
  * and are left out. Throws on IO errors.
  */
 export function sealDir(dir: string, opts: { key?: SigningKey; hmacKeyEnv?: string; runId?: string; since?: number; exclude?: string[] }): SealResult {
-  for (const f of [SHA256SUMS, SIGNATURE, HMAC_FILE, PUBLIC_KEY, MANIFEST, VERIFY_MD]) rmSync(path.join(dir, f), { force: true });
+  for (const f of [SHA256SUMS, SIGNATURE, HMAC_FILE, PUBLIC_KEY, MANIFEST, VERIFY_MD]) removeIn(dir, f);
   const seal = opts.key ? describeSeal(opts.key) : undefined;
   if (opts.key && opts.key.method !== 'hmac') writeAtomic(path.join(dir, PUBLIC_KEY), publicKeyPem(opts.key.key));
   const journal = existsSync(path.join(dir, JOURNAL)) && existsSync(path.join(dir, JOURNAL_CHAIN));

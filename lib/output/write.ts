@@ -1,6 +1,6 @@
 // Output files. Written atomically (temp file + rename in the same directory), so a reader never sees
 // half a report and a crash leaves the previous file or none.
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync, openSync, writeSync, closeSync, unlinkSync, fstatSync } from 'node:fs';
+import { lstatSync, readFileSync, writeSync, closeSync, fstatSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { toolChildEnv } from '../config/internal-env.js';
 import { createHash } from 'node:crypto';
@@ -17,21 +17,20 @@ import { matrixCsv } from '../evidence/requirements.js';
 import { manifestEntries } from '../evidence/manifest.js';
 import { chainLine, chainStep, CHAIN_START } from '../evidence/chain.js';
 import { DEPENDENCIES, JOURNAL_CHAIN, REQUIREMENTS_CSV, type FileSet } from '../evidence/files.js';
+import { createFresh, removeIn, writeIn } from './safe-fs.js';
 import type { CoverageLine, Integrity, Line, Report, RunStartLine, Warning } from '../types.js';
 
+/** Write `file` atomically (temp file + rename in its directory); a link planted at its name is replaced, never followed. */
 export function writeAtomic(file: string, content: string | Uint8Array): void {
-  mkdirSync(path.dirname(file), { recursive: true });
-  const tmp = `${file}.tmp-${process.pid}`;
+  writeIn(path.dirname(file), path.basename(file), content);
+}
+
+/** A regular file (not a link to one). */
+function isFile(p: string): boolean {
   try {
-    writeFileSync(tmp, content);
-    renameSync(tmp, file);
-  } catch (err) {
-    try {
-      unlinkSync(tmp);
-    } catch {
-      // The temp file was never created; the original error is what matters.
-    }
-    throw err;
+    return lstatSync(p).isFile();
+  } catch {
+    return false;
   }
 }
 
@@ -87,12 +86,12 @@ export function writeRun(dir: string, report: Report, lines: Line[], pages: Page
     written.set('coverage/coverage-final.json', Buffer.from(canonicalJson(toIstanbul(coverage)) + '\n'));
   }
   if (out.report.requirements?.length) written.set(REQUIREMENTS_CSV, Buffer.from(matrixCsv(out.report.requirements, out.report.tests)));
-  else rmSync(path.join(dir, REQUIREMENTS_CSV), { force: true });
+  else removeIn(dir, REQUIREMENTS_CSV);
   if (pages.integrity) {
     // What report.json can list: deterministic artifacts written before it that nothing rewrites (annotate
     // rewrites results.ndjson; the journal holds volatile fields). manifest.json, written last, lists all.
     const prior = new Map(written);
-    if (existsSync(path.join(dir, DEPENDENCIES))) prior.set(DEPENDENCIES, readFileSync(path.join(dir, DEPENDENCIES)));
+    if (isFile(path.join(dir, DEPENDENCIES))) prior.set(DEPENDENCIES, readFileSync(path.join(dir, DEPENDENCIES)));
     out = { ...out, report: { ...out.report, manifest: manifestEntries(prior) } };
   }
   let json = reportJson(out.report);
@@ -110,7 +109,7 @@ export function writeRun(dir: string, report: Report, lines: Line[], pages: Page
   const results = path.join(dir, 'results.ndjson');
   const reportPath = path.join(dir, 'report.json');
   writeAtomic(results, lines.map(toNdjsonLine).join(''));
-  for (const [p, bytes] of written) writeAtomic(path.join(dir, p), bytes);
+  for (const [p, bytes] of written) writeIn(dir, p, bytes);
   writeAtomic(reportPath, json);
   if (html !== undefined) writeAtomic(path.join(dir, 'report.html'), html);
   if (pages.pdf && !noPdf) {
@@ -133,9 +132,15 @@ export class Journal {
   #head = CHAIN_START;
   #seq = 0;
   constructor(readonly file: string) {
-    mkdirSync(path.dirname(file), { recursive: true });
-    this.#fd = openSync(file, 'w');
-    this.#chainFd = openSync(path.join(path.dirname(file), JOURNAL_CHAIN), 'w');
+    // Created afresh: an old journal, or a link planted at either name, is unlinked, never followed or truncated.
+    this.#fd = createFresh(path.dirname(file), path.basename(file));
+    try {
+      this.#chainFd = createFresh(path.dirname(file), JOURNAL_CHAIN);
+    } catch (err) {
+      closeSync(this.#fd);
+      this.#fd = undefined;
+      throw err;
+    }
   }
   append(line: Line): void {
     if (this.#fd === undefined) return;
