@@ -26,7 +26,7 @@ export function cappedFetch(limit: number, inner: typeof fetch = globalThis.fetc
       await res.body.cancel().catch(() => undefined);
       throw new ResponseTooLargeError(limit, declared);
     }
-    const reader = res.body.getReader();
+    const reader = (res.body as ReadableStream<Uint8Array>).getReader();
     const chunks: Uint8Array[] = [];
     let size = 0;
     for (;;) {

@@ -23,8 +23,10 @@ const PEM = `-----BEGIN RSA PRIVATE KEY-----\n${PEM_BODY}\n${PEM_BODY}\n-----END
 const SECRETS = [OPENAI, BEARER, AKIA, GHP, PEM_BODY];
 
 /** Passes every check of the judge (schema, not a restated name), with a secret in every field. */
-function leakyAnswer(withCause: boolean): Record<string, unknown> {
-  const a: Record<string, unknown> = {
+type Leaky = { scenario: string; why_needed: string; key_assertions: string[]; likely_cause?: string };
+
+function leakyAnswer(withCause: boolean): Leaky {
+  const a: Leaky = {
     scenario: `Replays the request with header Authorization: Bearer ${BEARER} and the key ${OPENAI} against the pricing module.`,
     why_needed: `Guards the deploy credentials ${AKIA} from regressions in totals; see token ${GHP}.`,
     key_assertions: [`uses ${GHP}`, `signs with ${PEM}`],
@@ -92,7 +94,7 @@ describe('secrets in LLM answers', () => {
     // Plant what an older version could have cached: the raw answer, with a valid checksum.
     for (const f of filesUnder(path.join(dir, '.llm-report-cache'))) {
       const e = JSON.parse(readFileSync(f, 'utf8')) as CacheEntry;
-      const { checksum: _c, ...rest } = { ...e, answer: leakyAnswer(e.answer.likely_cause !== undefined) as unknown as CacheEntry['answer'] };
+      const { checksum: _c, ...rest } = { ...e, answer: leakyAnswer(e.answer.likely_cause !== undefined) };
       writeFileSync(f, JSON.stringify({ ...rest, checksum: entryChecksum(rest) }));
     }
     const n = server.requests.length;
