@@ -16,8 +16,26 @@ const PATH_KEYS = new Set(['file', 'entry_file', 'path']);
 /** Keys whose value is a list of file paths. */
 const PATH_LIST_KEYS = new Set(['dirty_files']);
 
+/** Short strings repeat across records (keys, statuses, names, paths): their redaction is remembered. */
+const SHORT = 256;
+const MEMO_SIZE = 50_000;
+const memos = new WeakMap<Redactor, Map<string, string>>();
+
+function cached(fn: Redactor, s: string): string {
+  if (s.length > SHORT) return fn(s);
+  let memo = memos.get(fn);
+  if (!memo) memos.set(fn, (memo = new Map()));
+  let out = memo.get(s);
+  if (out === undefined) {
+    out = fn(s);
+    if (memo.size >= MEMO_SIZE) memo.clear();
+    memo.set(s, out);
+  }
+  return out;
+}
+
 function walk(value: unknown, key: string, r: RecordRedactors): unknown {
-  if (typeof value === 'string') return PATH_KEYS.has(key) ? r.path(value) : r.text(value);
+  if (typeof value === 'string') return cached(PATH_KEYS.has(key) ? r.path : r.text, value);
   if (Array.isArray(value)) {
     // A list under "path" is a suite path (names), not file paths.
     const itemKey = PATH_LIST_KEYS.has(key) ? 'file' : '';
@@ -25,7 +43,7 @@ function walk(value: unknown, key: string, r: RecordRedactors): unknown {
   }
   if (value !== null && typeof value === 'object') {
     const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) out[r.text(k)] = walk(v, k, r);
+    for (const [k, v] of Object.entries(value)) out[cached(r.text, k)] = walk(v, k, r);
     return out;
   }
   return value;
