@@ -30,6 +30,7 @@ export const WARNING_CODES = {
   LLMR_LLM_SERVER_ERROR: 'The LLM server kept failing (5xx) after the retries.',
   LLMR_LLM_REQUEST_REJECTED: 'The LLM server rejected a request (400/404/422: unknown model, prompt too long, bad parameter).',
   LLMR_LLM_BAD_RESPONSE: 'The LLM server answered something that is not a chat completion (malformed JSON, wrong shape).',
+  LLMR_LLM_RESPONSE_TOO_LARGE: 'An LLM response body was larger than llm.max_response_bytes; it was cut off while streaming in, the request failed and nothing of it was cached.',
   LLMR_LLM_INVALID_ANSWER: 'The model answered twice with something unusable: not JSON, against the schema, empty, or only the test name restated.',
   LLMR_LLM_STRUCTURED_OUTPUT_UNSUPPORTED: 'The server rejected structured outputs (json_schema); json_object was used instead. Answers are validated either way.',
   LLMR_LLM_NO_BODY: 'The test body could not be found from its file/line/column (position unknown, file missing or changed); nothing was sent for that test.',

@@ -20,6 +20,7 @@ import { warning } from '../lib/warnings.js';
 import { autoAnnotate } from '../lib/llm/auto.js';
 import { claimOutputDir, OutputDirError } from '../lib/output/output-dir.js';
 import { endWarnings, prepareEvidence, sealDir, withMapped, writeEvidenceInputs, type EvidenceSetup } from '../lib/output/evidence.js';
+import { redactRecord, type RecordRedactors } from '../lib/redact/index.js';
 import type { CoverageLine, FileLine, FileLines, Line, Report, RunEndLine, RunStartLine, SuiteLine, TestLine, Warning } from '../lib/types.js';
 
 export interface RecorderOptions {
@@ -66,9 +67,12 @@ export class RunRecorder {
   readonly #inclusive = new Map<string, FileLines[]>();
   /** Provenance, requirement mapping and signing key, gathered when the run starts. */
   readonly #evidence: EvidenceSetup;
+  readonly #redactors: RecordRedactors;
 
   constructor(opts: RecorderOptions, readonly normalizer: EventNormalizer) {
     this.#opts = opts;
+    const { redact, redactPath } = opts.failureContext;
+    this.#redactors = { text: redact, path: redactPath ?? redact };
     this.#evidence = prepareEvidence({ root: opts.failureContext.root, outDir: opts.outDir, redact: opts.failureContext.redact, journal: opts.journal });
     this.warnings.push(...this.#evidence.warnings);
     this.#children = new ChildJournals(opts.workDir);
@@ -137,19 +141,25 @@ export class RunRecorder {
     }
   }
 
-  /** Keep a line and append it to the journal at once. */
+  /**
+   * Keep a line and append it to the journal at once. The one door to every output (stream, journal,
+   * fold, every artifact): what goes out is a redacted copy (lib/redact/records.ts). `records` keeps the
+   * raw test lines, for what must still find the real files (child journals, per-file grouping).
+   */
   record(line: Line): Line {
     if (line.type === 'test' || line.type === 'suite') this.#enrich(line);
-    if (line.type === 'run_start') this.#start = Object.assign(line, this.#evidence.start);
+    if (line.type === 'run_start') Object.assign(line, this.#evidence.start);
     if (line.type === 'test' || line.type === 'suite') this.records.push(line);
-    this.lines.push(line);
+    const out = redactRecord(line, this.#redactors);
+    if (out.type === 'run_start') this.#start = out;
+    this.lines.push(out);
     try {
-      this.#journal?.append(line);
+      this.#journal?.append(out);
     } catch (err) {
       this.outputError ??= `journal write failed: ${(err as Error).message}`;
       this.#journal = undefined;
     }
-    return line;
+    return out;
   }
 
   /** Close the run: recover lost tests, add file lines, warnings and run_end, write the outputs. Idempotent. */
@@ -164,8 +174,7 @@ export class RunRecorder {
     const recovered = reconcile(journals, normalizer.reported, ctx);
     for (const rec of recovered.tests) this.record(rec);
     this.warnings.push(...normalizer.warnings, ...recovered.warnings, ...this.#children.warnings, ...endWarnings(this.#evidence));
-    const coverage: CoverageLine[] = this.#opts.coverage.mode === 'off' ? [] : coverageLines(journals, ctx.root, this.#keep);
-    for (const c of coverage) this.record(c);
+    const coverage = (this.#opts.coverage.mode === 'off' ? [] : coverageLines(journals, ctx.root, this.#keep)).map((c) => this.record(c) as CoverageLine);
     const shared = this.records.filter((r) => r.type === 'test' && r.coverage_shared).length;
     if (shared > 0) this.warnings.push(warning('LLMR_COVERAGE_SHARED', `${shared} test(s) ran concurrently with other tests in the same process: their lines cannot be attributed and are left out (they still count in the whole-run totals)`));
     for (const f of fileLines(normalizer, this.records, recovered.exitedEarly, this.#opts.captureOutput, ctx)) {
@@ -210,24 +219,24 @@ export class RunRecorder {
     // llm.auto_annotate: annotations (advisory) into the written report. Never after an abort, never the verdict.
     if (reportPath && !aborted && report.run.status !== 'aborted') {
       const auto = autoAnnotate(this.#opts.outDir, this.#opts.failureContext.root);
-      if (auto.problem) process.stderr.write(`llm-report: LLMR_LLM_AUTO_FAILED: llm-report annotate ${auto.problem}; the run and its report are unaffected\n`);
+      if (auto.problem) process.stderr.write(`llm-report: LLMR_LLM_AUTO_FAILED: llm-report annotate ${this.#redactors.text(auto.problem)}; the run and its report are unaffected\n`);
     }
     // The seal goes last, over every file of the output directory (annotations included).
     if (reportPath) {
       try {
         const sealed = sealDir(this.#opts.outDir, { key: this.#evidence.key, hmacKeyEnv: this.#evidence.hmacKeyEnv, runId: report.run.run_id, since: this.#startedMs, exclude: this.#evidence.unsealable });
-        for (const f of sealed.stale) process.stderr.write(`llm-report: LLMR_EVIDENCE_STALE_FILE: ${f} is older than this run and was left out of the seal; delete it (or use a fresh output_dir)\n`);
+        for (const f of sealed.stale) process.stderr.write(`llm-report: LLMR_EVIDENCE_STALE_FILE: ${this.#redactors.path(f)} is older than this run and was left out of the seal; delete it (or use a fresh output_dir)\n`);
       } catch (err) {
         this.outputError ??= `cannot seal the evidence in ${this.#opts.outDir}: ${(err as Error).message}`;
       }
       if (this.#evidence.problem) {
-        process.stderr.write(`llm-report: LLMR_EVIDENCE_SIGNING_FAILED: ${this.#evidence.problem}; the evidence set is not signed\n`);
+        process.stderr.write(`llm-report: LLMR_EVIDENCE_SIGNING_FAILED: ${this.#redactors.text(this.#evidence.problem)}; the evidence set is not signed\n`);
         process.exitCode = 1;
       }
     }
     // GitHub Actions (GITHUB_ACTIONS=true): annotations and the job summary; advisory, never the verdict.
     emitGithub(report, { cwd: this.#opts.failureContext.root, outDir: this.#opts.outDir, write: (t) => process.stderr.write(t) });
-    this.finished = { lines: this.lines, report, reportPath, outputError: this.outputError, ...(this.refused ? { refused: true } : {}) };
+    this.finished = { lines: this.lines, report, reportPath, outputError: this.outputError && this.#redactors.text(this.outputError), ...(this.refused ? { refused: true } : {}) };
     return { tail: this.lines.slice(first), finished: this.finished };
   }
 }

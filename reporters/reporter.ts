@@ -8,7 +8,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { childEnvironment, exportToChildren, sourceDateEpoch, userCoverage, type ChildCoverage } from '../lib/config/internal-env.js';
 import { loadConfig, type LoadedConfig } from '../lib/config/index.js';
 import { warning } from '../lib/warnings.js';
-import { createRedactor, sanitizeArgv } from '../lib/redact/index.js';
+import { createRedactor, pathRedactor, sanitizeArgv } from '../lib/redact/index.js';
 import { EventNormalizer, type TestEvent } from '../lib/events/normalize.js';
 import { toNdjsonLine } from '../lib/report/canonical.js';
 import { progressMark, terminalSummary } from '../lib/render/terminal.js';
@@ -186,7 +186,7 @@ export default async function* llmReport(source: AsyncIterable<TestEvent>): Asyn
   }
   const tty = flags.destination === 'stdout' ? process.stdout.isTTY : flags.destination === 'stderr' ? process.stderr.isTTY : false;
   const human = config.human === 'always' || (config.human === 'auto' && tty === true);
-  const failureContext = { root: cwd, redact, stackFrames: config.stack_frames, maxChars: 8192 };
+  const failureContext = { root: cwd, redact, redactPath: pathRedactor(redact), stackFrames: config.stack_frames, maxChars: 8192 };
   const normalizer = new EventNormalizer({ ...failureContext, stderrTail: 4096, captureOutput: config.capture_output, outputCap: config.output_cap_bytes, journalEnded: journalEnded(workDir, cwd), inProcessFiles: inProcessFiles(cwd) });
   const recorder = new RunRecorder(
     {

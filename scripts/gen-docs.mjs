@@ -117,8 +117,13 @@ order) and the names (never the values) of the \`LLM_REPORT_*\` and \`NODE_*\` v
 
 ## Secret redaction
 
-Everything the reporter writes (journal, NDJSON, report, console, recorded command line) is
-redacted first. A redacted secret becomes \`[REDACTED:<rule>]\`. The rules run in this order:
+Everything that comes from outside (test and suite names, file paths, messages, stacks, captured
+output, diagnostics, metadata, git state, LLM answers and server errors) is redacted before it is
+written, cached or sent: the journal, the NDJSON stream, \`results.ndjson\`, \`report.json\`,
+\`report.html\`, the coverage files, the seal, the LLM cache and the console. The reporter redacts
+each line, whole, at the one place every line passes before it goes anywhere; \`annotate\` redacts each
+answer when it arrives (and cached answers again when they are used). A redacted secret becomes
+\`[REDACTED:<rule>]\`. The rules run in this order:
 
 1. \`env\`: exact values of environment variables whose names look secret, and their base64,
    base64url, URL-encoded and JSON-escaped forms. Names are matched case-insensitively against
@@ -140,6 +145,16 @@ redacted first. A redacted secret becomes \`[REDACTED:<rule>]\`. The rules run i
 
 Command-line arguments additionally lose the values of secret-looking flags (\`--token=...\`,
 \`--api-key ...\`, \`TOKEN=...\`) as \`[REDACTED:argv]\`.
+
+**File paths** are keys (tests are grouped, sorted and identified by their file), so a path with a
+secret in it keeps a short tag of the whole original path in its marker:
+\`test/ghp_<token>.test.js\` becomes \`test/[REDACTED:github-token-1f0c9a2e].test.js\` in every field
+that holds a path (\`file\`, \`entry_file\`, failure locations, coverage and \`lcov.info\`, changed files)
+and as the name of a file-level test. The same file always gets the same tag, on every run and
+machine, so ids, grouping and the canonical report stay deterministic; two different files never share
+one. The tag is 8 hex characters of scrypt over the path (slow on purpose: guessing a short secret back
+from it is impractical). Inside free text (messages, stacks) a path's secret is a plain marker. A test
+file whose path is redacted cannot be read back by \`annotate\` (\`LLMR_LLM_NO_BODY\`): rename it.
 
 > **\`redact.disabled\` is for debugging only.** It turns every rule above off, so secrets from
 > your environment and test output are written to disk as they are. Never set it in CI or on a

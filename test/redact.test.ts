@@ -5,7 +5,7 @@ import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { inspect } from 'node:util';
 import fc from 'fast-check';
-import { createRedactor, sanitizeArgv } from '../lib/redact/index.js';
+import { createRedactor, pathRedactor, redactRecord, sanitizeArgv } from '../lib/redact/index.js';
 
 const redact = createRedactor();
 const SEED = 20240611;
@@ -391,5 +391,59 @@ describe('properties', () => {
       }),
       { seed: SEED, numRuns: 300 },
     );
+  });
+});
+
+describe('paths and whole records', () => {
+  const token = (c: string): string => 'ghp_' + c.repeat(36);
+  const paths = pathRedactor(redact);
+
+  test('a clean path is unchanged; a secret path keeps a tag of the whole path in its marker', () => {
+    assert.equal(paths('test/math.test.js'), 'test/math.test.js');
+    const p = `test/${token('a')}.test.js`;
+    assert.match(paths(p), /^test\/\[REDACTED:github-token-[0-9a-f]{8}\]\.test\.js$/);
+  });
+
+  test('deterministic (a fresh redactor gives the same path), unique, idempotent', () => {
+    const a = `test/${token('a')}.test.js`;
+    const b = `test/${token('b')}.test.js`;
+    assert.equal(pathRedactor(createRedactor())(a), paths(a));
+    assert.notEqual(paths(a), paths(b), 'two secret files do not collide');
+    assert.equal(paths(paths(a)), paths(a));
+    assert.equal(redact(paths(a)), paths(a), 'still a marker for the text redactor');
+  });
+
+  test('disabled redaction leaves paths alone', () => {
+    const p = `test/${token('c')}.test.js`;
+    assert.equal(pathRedactor(createRedactor({ disabled: true }))(p), p);
+  });
+
+  test('a record: every string redacted, path fields through the path redactor, suite paths as names, keys too', () => {
+    const secret = token('d');
+    const rec = {
+      type: 'test',
+      file: `test/${secret}.js`,
+      entry_file: `test/${secret}.js`,
+      name: `uses ${secret}`,
+      path: [`suite ${secret}`],
+      duration_ms: 1.5,
+      skip: null,
+      failure: { message: `bad ${secret}`, location: { file: `test/${secret}.js`, line: 3 } },
+      provenance: { git: { dirty_files: [`src/${secret}.ts`] } },
+      custom_metadata: { [secret]: [secret, 1, true] },
+    };
+    const out = redactRecord(rec, { text: redact, path: paths });
+    assert.ok(!JSON.stringify(out).includes(secret), JSON.stringify(out));
+    assert.equal(out.file, paths(rec.file));
+    assert.equal(out.entry_file, out.file);
+    assert.equal(out.failure.location.file, out.file);
+    assert.deepEqual(out.path, ['suite [REDACTED:github-token]']);
+    assert.equal(out.name, 'uses [REDACTED:github-token]');
+    assert.match(out.provenance.git.dirty_files[0]!, /^src\/\[REDACTED:github-token-[0-9a-f]{8}\]\.ts$/);
+    assert.equal(out.duration_ms, 1.5);
+    assert.equal(out.skip, null);
+    assert.deepEqual(Object.values(out.custom_metadata), [['[REDACTED:github-token]', 1, true]]);
+    assert.deepEqual(redactRecord(out, { text: redact, path: paths }), out, 'a redacted record is a fixed point');
+    assert.equal(rec.name, `uses ${secret}`, 'the input is not modified');
   });
 });

@@ -10,6 +10,8 @@ import { describeSeal } from '../evidence/sign.js';
 import { sealDir } from '../output/evidence.js';
 import { writeRun } from '../output/write.js';
 import { claimOut } from './out-dir.js';
+import { redactRecord } from '../redact/index.js';
+import { cliRedactors } from './redactors.js';
 import type { AggregatePolicy, Integrity } from '../types.js';
 import { commandArgs, usageError } from './args.js';
 import type { CommandIO } from './io.js';
@@ -188,7 +190,10 @@ export function aggregateCommand(args: string[], io: CommandIO): number {
     if (err instanceof AggregateError) return fail(io, err.message);
     throw err;
   }
-  const { report, lines } = result;
+  // Sources from an older version or another tool: everything written is redacted like a run's lines.
+  const redactors = cliRedactors(io.cwd);
+  const report = redactRecord(result.report, redactors);
+  const lines = result.lines.map((l) => redactRecord(l, redactors));
   try {
     // The same outputs as a run, by the same writer and options (html, pdf, chromium_path).
     writeRun(out, report, lines, { html: config.html, pdf: config.pdf, chromiumPath: config.chromium_path, integrity, onWarning: (w) => io.stderr(`llm-report aggregate: ${w.code}: ${w.message}\n`) });

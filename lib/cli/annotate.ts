@@ -252,7 +252,7 @@ export async function annotateCommand(args: string[], io: CommandIO): Promise<nu
     tests: report.tests,
     settings,
     host,
-    provider: () => createOpenAIProvider({ baseUrl: settings.base_url, apiKey: key.value, timeoutMs: settings.timeout_ms }),
+    provider: () => createOpenAIProvider({ baseUrl: settings.base_url, apiKey: key.value, timeoutMs: settings.timeout_ms, maxResponseBytes: settings.max_response_bytes }),
     cache: settings.cache.enabled ? new AnnotationCache(path.resolve(io.cwd, settings.cache.dir)) : undefined,
     read: sourceReader(path.resolve(io.cwd, parsed.root ?? '.')),
     redact,

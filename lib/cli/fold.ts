@@ -10,6 +10,8 @@ import { claimOut } from './out-dir.js';
 import type { CoverageLine, Line, RunEndLine, RunStartLine, Warning } from '../types.js';
 import { commandArgs, usageError } from './args.js';
 import type { CommandIO } from './io.js';
+import { cliRedactors } from './redactors.js';
+import { redactRecord } from '../redact/index.js';
 
 export const FOLD_HELP = `Usage: llm-report fold <file.ndjson...> [--out DIR]
 
@@ -36,6 +38,7 @@ export function foldCommand(args: string[], io: CommandIO): number {
   if (inputs.length === 0 || !out) return usageError(io, spec, inputs.length === 0 ? 'no input files' : '--out needs a directory');
   const lines: Line[] = [];
   const warnings: Warning[] = [];
+  const redactors = cliRedactors(io.cwd);
   for (const input of inputs) {
     let text: string;
     try {
@@ -45,7 +48,8 @@ export function foldCommand(args: string[], io: CommandIO): number {
       return 2;
     }
     const res = parseNdjson(text, input);
-    lines.push(...res.lines);
+    // A stream from an older version or another tool: redacted like the reporter's own lines.
+    lines.push(...res.lines.map((l) => redactRecord(l, redactors)));
     warnings.push(...res.warnings);
     if (res.badLines.length) io.stderr(`llm-report fold: ${input}: skipped ${res.badLines.length} bad line(s): ${res.badLines.join(', ')}\n`);
   }

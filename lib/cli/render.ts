@@ -9,6 +9,8 @@ import { jsonErrorOffset } from '../config/json-locate.js';
 import { writeAtomic } from '../output/write.js';
 import { claimOut } from './out-dir.js';
 import { renderHtml } from '../render/html/index.js';
+import { redactRecord } from '../redact/index.js';
+import { cliRedactors } from './redactors.js';
 import { PdfError, renderPdf } from '../render/pdf.js';
 import type { Report } from '../types.js';
 import { commandArgs, usageError, type CommandArgs } from './args.js';
@@ -111,7 +113,8 @@ export async function renderCommand(args: string[], io: CommandIO): Promise<numb
     io.stderr(`llm-report render: ${problem}\n`);
     return 2;
   }
-  const report = data as Report;
+  // A report from an older version or another tool is redacted before it is rendered (ours: unchanged).
+  const report = redactRecord(data as Report, cliRedactors(io.cwd));
   // The hash of the exact bytes read: what `sha256sum report.json` prints.
   const reportSha256 = createHash('sha256').update(bytes).digest('hex');
   const outDir = parsed.out ? path.resolve(io.cwd, parsed.out) : path.dirname(file);

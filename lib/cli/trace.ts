@@ -3,6 +3,8 @@ import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { matrixCsv, requirementMatrix } from '../evidence/requirements.js';
 import { writeAtomic } from '../output/write.js';
+import { redactRecord } from '../redact/index.js';
+import { cliRedactors } from './redactors.js';
 import type { Report } from '../types.js';
 import { commandArgs } from './args.js';
 import type { CommandIO } from './io.js';
@@ -44,6 +46,7 @@ export function traceCommand(args: string[], io: CommandIO): number {
     io.stderr(`llm-report trace: cannot read ${path.relative(io.cwd, file) || file}: ${(err as Error).message}\n`);
     return 2;
   }
+  report = redactRecord(report, cliRedactors(io.cwd));
   const rows = report.requirements ?? requirementMatrix(report.tests, undefined);
   const csv = matrixCsv(rows, report.tests);
   if (out === undefined) io.stdout(csv);

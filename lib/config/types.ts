@@ -30,6 +30,7 @@ export interface Config {
     max_tests: number;
     token_budget: number;
     max_output_tokens: number;
+    max_response_bytes: number;
     response_format: 'json_schema' | 'json_object' | 'text';
     auto_annotate: boolean;
     prices: { input_per_mtok: number; output_per_mtok: number; currency: string };

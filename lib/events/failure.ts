@@ -7,6 +7,8 @@ import type { Failure, FailureKind } from '../types.js';
 export interface FailureContext {
   root: string;
   redact: (text: string) => string;
+  /** For file paths (lib/redact/paths.ts); `redact` when absent. */
+  redactPath?: (path: string) => string;
   stackFrames: number;
   /** Cap for message / actual / expected, in characters. */
   maxChars: number;

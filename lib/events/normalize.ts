@@ -203,7 +203,8 @@ export class EventNormalizer {
       entry_file: entryFile,
       line: data.line ?? 0,
       column: data.column ?? 0,
-      name: this.#opts.redact(name),
+      // A file-level pseudo-test is named after its file: redacted as that file's path is.
+      name: wrapper ? (this.#opts.redactPath ?? this.#opts.redact)(name) : this.#opts.redact(name),
       path: parents.map((p) => this.#opts.redact(p)),
       nesting,
       occurrence,

@@ -7,7 +7,7 @@ import type { Redactor } from '../redact/index.js';
 import { warning, type WarningCode } from '../warnings.js';
 import { buildContext, ContextMemo } from './context.js';
 import { buildPrompt, failed, promptSha256, responseSchema, retryMessages, PROMPT_VERSION, type ChatMessage } from './prompt.js';
-import { judgeAnswer, type Answer } from './answer.js';
+import { judgeAnswer, redactAnswer, type Answer } from './answer.js';
 import { AnnotationCache, cacheKey } from './cache.js';
 import { Gate, TokenBudget, backoffMs, costEstimate, estimateTokens, realClock, MAX_RETRY_AFTER_MS, type Clock } from './limits.js';
 import { ProviderError, type Provider } from './provider.js';
@@ -74,6 +74,7 @@ const ERROR_SUMMARY: Partial<Record<WarningCode, string>> = {
   LLMR_LLM_SERVER_ERROR: 'the server kept failing (5xx)',
   LLMR_LLM_REQUEST_REJECTED: 'the server rejected the request',
   LLMR_LLM_BAD_RESPONSE: 'the server answered something that is not a chat completion',
+  LLMR_LLM_RESPONSE_TOO_LARGE: 'the server sent a response larger than llm.max_response_bytes',
   LLMR_LLM_INVALID_ANSWER: 'the model gave no usable answer (after one retry)',
   LLMR_LLM_NO_BODY: 'the test body was not found',
   LLMR_LLM_BLOCKED: 'a secret survived redaction; not sent',
@@ -172,7 +173,7 @@ export async function annotate(input: AnnotateInput): Promise<AnnotateOutput> {
     if (read && 'hit' in read) {
       const e = read.hit;
       totals.cache_hits++;
-      outcomes.set(testKey(job.test), { annotation: makeAnnotation(e.answer, job, { model, host: input.host, prompt_sha256: e.prompt_sha256, usage: e.usage }) });
+      outcomes.set(testKey(job.test), { annotation: makeAnnotation(redactAnswer(e.answer, input.redact), job, { model, host: input.host, prompt_sha256: e.prompt_sha256, usage: e.usage }) });
       continue;
     }
     if (read && 'corrupt' in read) warnings.push(warning('LLMR_LLM_CACHE_CORRUPT', `ignored a corrupt cache entry (${read.corrupt}); it is replaced by a fresh answer`, { test_id: job.test.id }));
@@ -195,6 +196,7 @@ export async function annotate(input: AnnotateInput): Promise<AnnotateOutput> {
       stopped: undefined,
       cacheWriteErrors: 0,
       firstCacheError: '',
+      redact: input.redact,
     };
     const shared = new Map<string, Promise<Asked>>();
     const writes: Array<Promise<void>> = [];
@@ -289,6 +291,8 @@ interface RunState {
   stopped: { code: WarningCode; message: string } | undefined;
   cacheWriteErrors: number;
   firstCacheError: string;
+  /** For the model's answers, before they are judged, cached or written. */
+  redact: Redactor;
 }
 
 function makeAnnotation(answer: Answer, job: Job, m: { model: string; host: string; prompt_sha256: string; usage: LlmUsage }): Annotation {
@@ -377,11 +381,12 @@ async function ask(job: Job, st: RunState, s: LlmSettings, totals: LlmTotals, cl
       ? ({ ok: false, reason: `the model refused: ${result.refusal.slice(0, 200)}` } as const)
       : result.finish_reason === 'length'
         ? ({ ok: false, reason: `the answer was cut at llm.max_output_tokens (${s.max_output_tokens})` } as const)
-        : judgeAnswer(result.content, job.test, job.withCause);
+        : judgeAnswer(result.content, job.test, job.withCause, st.redact);
     if (judged.ok) return { answer: judged.answer, usage, prompt_sha256: promptSha256(messages), attempts };
     if (answerRetried) return done({ code: 'LLMR_LLM_INVALID_ANSWER', message: `${judged.reason} (also on the retry)` });
     answerRetried = true;
     totals.retries++;
-    messages = retryMessages(job.messages, result.content ?? '', judged.reason);
+    // The rejected answer goes back to the model: sent, so redacted like the prompt.
+    messages = retryMessages(job.messages, st.redact(result.content ?? ''), st.redact(judged.reason));
   }
 }

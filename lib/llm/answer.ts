@@ -59,7 +59,18 @@ export function restatesName(text: string, test: Pick<TestLine, 'name' | 'path'>
   return words(text).every((w) => FILLER.has(w) || own.has(w) || ownStems.has(stem(w)));
 }
 
-export function judgeAnswer(content: string | null | undefined, test: Pick<TestLine, 'name' | 'path'>, wantCause: boolean): Judged {
+/**
+ * The answer with every string through the redactor: models echo what they were sent and what they
+ * learned (keys, tokens, headers), and an answer is written to the report and the cache. Applied to
+ * every answer, fresh or cached (a cache entry may predate a redaction rule).
+ */
+export function redactAnswer(a: Answer, redact: (text: string) => string): Answer {
+  const out: Answer = { scenario: redact(a.scenario), why_needed: redact(a.why_needed), key_assertions: a.key_assertions.map(redact) };
+  if (a.likely_cause !== undefined) out.likely_cause = redact(a.likely_cause);
+  return out;
+}
+
+export function judgeAnswer(content: string | null | undefined, test: Pick<TestLine, 'name' | 'path'>, wantCause: boolean, redact: (text: string) => string = (t) => t): Judged {
   if (content === null || content === undefined || content.trim() === '') return { ok: false, reason: 'the answer is empty' };
   let value: unknown;
   try {
@@ -71,7 +82,7 @@ export function judgeAnswer(content: string | null | undefined, test: Pick<TestL
     const e = validateAnnotation.errors?.[0];
     return { ok: false, reason: `the answer does not match the schema: ${e ? `${e.instancePath || '/'} ${e.message ?? e.keyword}` : 'invalid'}` };
   }
-  const a = value as Answer;
+  const a = redactAnswer(value as Answer, redact);
   const answer: Answer = { scenario: a.scenario.trim(), why_needed: a.why_needed.trim(), key_assertions: a.key_assertions.map((k) => k.trim()) };
   if (a.likely_cause !== undefined && wantCause) answer.likely_cause = a.likely_cause.trim();
   if (answer.scenario === '' || answer.why_needed === '') return { ok: false, reason: 'scenario or why_needed is empty' };

@@ -6,12 +6,15 @@ import type { ChatRequest, ChatResult, Provider } from './provider.js';
 import { ProviderError, errorForStatus } from './provider.js';
 import { retryAfterMs } from './limits.js';
 import { DEFAULT_BASE_URL, hostOf } from './settings.js';
+import { cappedFetch, tooLargeCause } from './capped-fetch.js';
 
 export interface OpenAIOptions {
   baseUrl: string | undefined;
   /** From the variable named by llm.api_key_env; a placeholder is sent when it is unset (local servers need none). */
   apiKey: string | undefined;
   timeoutMs: number;
+  /** llm.max_response_bytes: the largest response body read (capped-fetch.ts). Default 1 MiB. */
+  maxResponseBytes?: number;
 }
 
 /** Sent when no key is configured; servers without auth (Ollama, llama.cpp) ignore it. */
@@ -29,10 +32,14 @@ export async function createOpenAIProvider(opts: OpenAIOptions): Promise<Provide
     timeout: opts.timeoutMs,
     maxRetries: 0,
     logLevel: 'off',
+    fetch: cappedFetch(opts.maxResponseBytes ?? 1024 * 1024),
   });
 
   const classify = (err: unknown, format: ChatRequest['response_format']): ProviderError => {
     if (err instanceof ProviderError) return err;
+    // Not retried: the same request would get the same answer, and each try downloads up to the cap.
+    const tooLarge = tooLargeCause(err);
+    if (tooLarge) return new ProviderError(tooLarge.message, { code: 'LLMR_LLM_RESPONSE_TOO_LARGE', retryable: false, fatal: false });
     if (err instanceof APIConnectionTimeoutError) {
       return new ProviderError(`no answer within ${opts.timeoutMs} ms`, { code: 'LLMR_LLM_TIMEOUT', retryable: true, fatal: false });
     }

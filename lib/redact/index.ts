@@ -57,3 +57,5 @@ export function createRedactor(opts: RedactorOptions = {}): Redactor {
     return cur;
   };
 }
+export { pathRedactor, pathTag } from './paths.js';
+export { redactRecord, type RecordRedactors } from './records.js';

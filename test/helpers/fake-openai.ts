@@ -17,6 +17,8 @@ export interface RecordedRequest {
   at: number;
   /** When the response ended (or the connection closed). */
   doneAt?: number;
+  /** Body bytes written for a 'huge' answer before the client stopped reading (or all of them). */
+  sentBytes?: number;
 }
 
 export interface ChatBody {
@@ -33,7 +35,12 @@ export type Action =
   | { kind: 'status'; status: number; body?: unknown; headers?: Record<string, string>; delayMs?: number }
   | { kind: 'hang' }
   | { kind: 'malformed' }
-  | { kind: 'text'; body: string; contentType?: string };
+  | { kind: 'text'; body: string; contentType?: string }
+  /**
+   * A 200 chat completion whose content is `bytes` long, streamed in chunks as the client reads (never
+   * built whole here); `declared`: send a Content-Length (default: chunked, no length).
+   */
+  | { kind: 'huge'; bytes: number; declared?: boolean; status?: number };
 
 export type Script = (req: RecordedRequest) => Action;
 
@@ -131,6 +138,37 @@ export async function startFakeOpenAI(script: Script = () => ({ kind: 'answer' }
             return;
           case 'answer':
             res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(completion(rec, action)));
+            return;
+          case 'huge': {
+            const head = Buffer.from('{"id":"huge","object":"chat.completion","choices":[{"index":0,"finish_reason":"stop","message":{"role":"assistant","content":"');
+            const tail = Buffer.from('"}}]}');
+            const filler = Buffer.alloc(64 * 1024, 'A');
+            const total = head.length + action.bytes + tail.length;
+            res.writeHead(action.status ?? 200, { 'content-type': 'application/json', ...(action.declared ? { 'content-length': String(total) } : {}) });
+            let left = action.bytes;
+            rec.sentBytes = 0;
+            const write = (b: Buffer): boolean => {
+              rec.sentBytes! += b.length;
+              return res.write(b);
+            };
+            write(head);
+            const pump = (): void => {
+              while (left > 0 && !res.destroyed) {
+                const n = Math.min(left, filler.length);
+                left -= n;
+                if (!write(n === filler.length ? filler : filler.subarray(0, n))) {
+                  res.once('drain', pump);
+                  return;
+                }
+              }
+              if (!res.destroyed) {
+                write(tail);
+                res.end();
+              }
+            };
+            pump();
+            return;
+          }
         }
       };
       const delay = action.kind === 'answer' || action.kind === 'status' ? (action.delayMs ?? 0) : 0;

@@ -1,0 +1,55 @@
+// One pass over a whole record (a line, a report part) just before it is written: every string in it
+// came from, or may quote, something outside (test names, file paths, messages, stacks, metadata, git
+// state), so every string goes through the redactor; fields that hold file paths go through the path
+// redactor (paths.ts) so records stay grouped by file. Walking the whole record, instead of listing
+// fields, keeps a field added later from slipping through. Redacted text is a fixed point, so a record
+// redacted at its source comes out unchanged.
+import type { Redactor } from './index.js';
+
+export interface RecordRedactors {
+  text: Redactor;
+  path: Redactor;
+}
+
+/** Keys whose string value is a file path (line.schema.json "relpath" and the like). */
+const PATH_KEYS = new Set(['file', 'entry_file', 'path']);
+/** Keys whose value is a list of file paths. */
+const PATH_LIST_KEYS = new Set(['dirty_files']);
+
+/** Short strings repeat across records (keys, statuses, names, paths): their redaction is remembered. */
+const SHORT = 256;
+const MEMO_SIZE = 50_000;
+const memos = new WeakMap<Redactor, Map<string, string>>();
+
+function cached(fn: Redactor, s: string): string {
+  if (s.length > SHORT) return fn(s);
+  let memo = memos.get(fn);
+  if (!memo) memos.set(fn, (memo = new Map()));
+  let out = memo.get(s);
+  if (out === undefined) {
+    out = fn(s);
+    if (memo.size >= MEMO_SIZE) memo.clear();
+    memo.set(s, out);
+  }
+  return out;
+}
+
+function walk(value: unknown, key: string, r: RecordRedactors): unknown {
+  if (typeof value === 'string') return cached(PATH_KEYS.has(key) ? r.path : r.text, value);
+  if (Array.isArray(value)) {
+    // A list under "path" is a suite path (names), not file paths.
+    const itemKey = PATH_LIST_KEYS.has(key) ? 'file' : '';
+    return value.map((v) => walk(v, itemKey, r));
+  }
+  if (value !== null && typeof value === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) out[cached(r.text, k)] = walk(v, k, r);
+    return out;
+  }
+  return value;
+}
+
+/** A redacted deep copy (numbers, booleans and null as they are). */
+export function redactRecord<T>(value: T, r: RecordRedactors): T {
+  return walk(value, '', r) as T;
+}
