@@ -209,7 +209,8 @@ export default async function* llmReport(source: AsyncIterable<TestEvent>): Asyn
     arch: process.arch,
     run_id: randomUUID(),
     started_at: nowIso(),
-    argv: sanitizeArgv([path.basename(process.argv0 || 'node'), ...process.execArgv, ...process.argv.slice(2)], redact).map((a) => a.split(cwd + path.sep).join('')),
+    // Under --test, process.argv[1..] are the test files named on the command line (none: argv is [node]).
+    argv: sanitizeArgv([path.basename(process.argv0 || 'node'), ...process.execArgv, ...process.argv.slice(1)], redact).map((a) => a.split(cwd + path.sep).join('')),
     env_names: loaded.env_names,
     config_sha256: loaded.sha256,
     isolation: flags.isolation,
