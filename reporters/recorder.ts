@@ -121,8 +121,22 @@ export class RunRecorder {
     }
   }
 
+  /**
+   * node passes the file-level test of a process that exited with code 0 before all its tests reported
+   * (process.exit(0) mid-suite). The file's journal is complete when node reports that test: not a pass.
+   */
+  #endedEarly(line: TestLine): void {
+    const ctx = this.#opts.failureContext;
+    const journals = this.#children.poll(path.resolve(ctx.root, line.entry_file));
+    if (!reconcile(journals, this.normalizer.reported, ctx).exitedEarly.has(line.entry_file)) return;
+    line.node_status = 'passed';
+    line.status = 'incomplete';
+    line.failure = { kind: 'incomplete', message: 'the test process ended before all its tests reported (node counted this file as passed)' };
+  }
+
   /** Keep a line and append it to the journal at once. */
   record(line: Line): Line {
+    if (line.type === 'test' && line.file_level && line.status === 'passed') this.#endedEarly(line);
     if (line.type === 'test' || line.type === 'suite') this.#enrich(line);
     if (line.type === 'run_start') this.#start = Object.assign(line, this.#evidence.start);
     if (line.type === 'test' || line.type === 'suite') this.records.push(line);
