@@ -8,6 +8,7 @@ import { jsonErrorOffset } from '../config/json-locate.js';
 import { writeAtomic } from '../output/write.js';
 import { renderHtml } from '../render/html/index.js';
 import { PdfError, renderPdf } from '../render/pdf.js';
+import { nestingProblem } from '../report/limits.js';
 import type { Report } from '../types.js';
 import { commandArgs, usageError, type CommandArgs } from './args.js';
 import type { CommandIO } from './io.js';
@@ -97,6 +98,12 @@ export async function renderCommand(args: string[], io: CommandIO): Promise<numb
   }
   const label = path.relative(io.cwd, file) || file;
   const text = bytes.toString('utf8');
+  // Refused before parsing: rendering a value nested 100,000 deep would overflow the stack.
+  const deep = nestingProblem(text);
+  if (deep) {
+    io.stderr(`llm-report render: ${label} is not a report: ${deep}\n`);
+    return 2;
+  }
   let data: unknown;
   try {
     data = JSON.parse(text);

@@ -84,3 +84,12 @@ export function capStrings(value: unknown): string[] {
   walk(value, '', undefined, false);
   return cut;
 }
+
+/** For a whole JSON document (report.json): where it nests too deep, as "line L, column C", or undefined. */
+export function nestingProblem(text: string): string | undefined {
+  const at = depthExceeded(text);
+  if (at === 0) return undefined;
+  const before = text.slice(0, at);
+  const line = before.split('\n').length;
+  return `nested deeper than ${MAX_DEPTH} levels (line ${line}, column ${at - before.lastIndexOf('\n') - 1})`;
+}
