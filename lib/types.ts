@@ -223,6 +223,8 @@ export interface RunEndLine {
   duration_ms: number;
   /** Set when the run was stopped by a signal. */
   signal?: string;
+  /** Set when the reporter could not record the run at all (an unusable configuration). */
+  error?: { code: string; message: string; file?: string; key?: string; suggestion?: string };
 }
 
 export type LineRange = [number, number];

@@ -20,6 +20,7 @@ export const WARNING_CODES = {
   LLMR_COVERAGE_COEXIST: 'Per-test coverage is off because another tool (c8, NODE_V8_COVERAGE, --experimental-test-coverage) measures the run.',
   LLMR_COVERAGE_IN_PROCESS: 'Per-test coverage is off under --test-isolation=none because the in-process entry (--import=@org/llm-report/in-process) is not loaded.',
   LLMR_COVERAGE_SHARED: 'Tests ran concurrently inside one process; their lines cannot be attributed.',
+  LLMR_CONFIG_INVALID: 'The configuration is unusable (unknown option, wrong type): the reporter records nothing and the run fails.',
   LLMR_CONFIG_ENV_IGNORED: 'An LLM_REPORT_* environment variable does not name a configuration option.',
   LLMR_REDACT_DISABLED: 'Redaction is turned off (redact.disabled): outputs may contain secrets. For debugging only.',
   LLMR_LLM_SENDING: 'Before the first LLM request: which provider and host get what (test code, executed functions, failures), redacted.',

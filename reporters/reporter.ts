@@ -1,12 +1,12 @@
 // The node:test reporter: an async generator over node's events, like node's own reporters.
 // Wiring only: normalize (lib/events), record and fold (recorder.ts, lib/report), render (lib/render).
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { childEnvironment, exportToChildren, sourceDateEpoch, userCoverage, type ChildCoverage } from '../lib/config/internal-env.js';
-import { loadConfig, type LoadedConfig } from '../lib/config/index.js';
+import { ConfigError, loadConfig, type LoadedConfig } from '../lib/config/index.js';
 import { warning } from '../lib/warnings.js';
 import { createRedactor, sanitizeArgv } from '../lib/redact/index.js';
 import { EventNormalizer, type TestEvent } from '../lib/events/normalize.js';
@@ -14,7 +14,8 @@ import { toNdjsonLine } from '../lib/report/canonical.js';
 import { progressMark, terminalSummary } from '../lib/render/terminal.js';
 import { TOOL_NAME, TOOL_VERSION } from '../lib/generated/version.js';
 import { SCHEMA_VERSION } from '../lib/types.js';
-import type { Line, RunStartLine, Warning } from '../lib/types.js';
+import { emptyCounts } from '../lib/report/fold.js';
+import type { Line, RunEndLine, RunStartLine, Warning } from '../lib/types.js';
 import { RunRecorder } from './recorder.js';
 import { journalEnded } from './journal-ends.js';
 import { PRELOAD_SOURCE } from './preload-source.js';
@@ -164,9 +165,17 @@ function onAbort(recorder: RunRecorder, isolation: 'process' | 'none'): () => vo
 
 export default async function* llmReport(source: AsyncIterable<TestEvent>): AsyncGenerator<string, void> {
   const cwd = process.cwd();
-  // eslint-disable-next-line @typescript-eslint/only-throw-error -- rethrows what loadConfig threw, unchanged
-  if (configError) throw configError;
-  if (!loaded) loaded = loadConfig({ cwd });
+  if (!configError && !loaded) {
+    try {
+      loaded = loadConfig({ cwd });
+    } catch (err) {
+      configError = err;
+    }
+  }
+  if (configError || !loaded) {
+    yield* configFailed(configError, source);
+    return;
+  }
   const { config } = loaded;
   const redact = createRedactor({ secretValues: loaded.secret_values, patterns: config.redact.patterns, disabled: config.redact.disabled });
   const flags = readFlags([...process.execArgv, ...process.argv.slice(1)], cwd);
@@ -239,4 +248,26 @@ export default async function* llmReport(source: AsyncIterable<TestEvent>): Asyn
     process.exitCode = 1;
   }
   if (finished.report.run.status !== 'passed') process.exitCode ||= 1;
+}
+
+/**
+ * An unusable configuration: no outputs (where to would be a guess), one line on stderr, a run_end with
+ * the coded error in the stream, and a failed run. node's events are still drained so the tests finish.
+ */
+async function* configFailed(err: unknown, source: AsyncIterable<TestEvent>): AsyncGenerator<string, void> {
+  const message = err instanceof Error ? err.message : String(err);
+  const error: NonNullable<RunEndLine['error']> = { code: 'LLMR_CONFIG_INVALID', message };
+  if (err instanceof ConfigError) {
+    if (err.file) error.file = err.file;
+    if (err.key) error.key = err.key;
+    if (err.suggestion) error.suggestion = err.suggestion;
+  }
+  process.stderr.write(`llm-report: LLMR_CONFIG_INVALID: ${message.split('\n').join('; ')}\n`);
+  process.exitCode = 1;
+  yield toNdjsonLine({ type: 'run_end', status: 'failed', counts: emptyCounts(), ended_at: nowIso(), duration_ms: 0, error });
+  for await (const _event of source) {
+    // drained: node waits for its reporters
+  }
+  if (workDir) rmSync(workDir, { recursive: true, force: true });
+  process.exitCode = 1;
 }

@@ -194,6 +194,8 @@ export function fold(lines: Iterable<Line>, readWarnings: Warning[] = [], origin
     }
   }
   if (!start) warnings.push(warning('LLMR_NDJSON_NO_RUN_START', 'no run_start line: run metadata is unknown'));
+  // A run the reporter could not record (an unusable configuration): its coded error is the report's warning.
+  if (end?.error) warnings.push({ code: end.error.code, message: end.error.message, ...(end.error.file ? { file: end.error.file } : {}) });
   if (!end) warnings.push(warning('LLMR_NDJSON_NO_RUN_END', 'no run_end line: the run did not finish (crash, kill or signal); the report holds every complete line that was recorded'));
 
   const all = [...records.values()].sort(compareRecords);
