@@ -160,6 +160,8 @@ export interface TestLine extends RecordCommon {
   diagnostics?: string[];
   /** Where the status came from when not from node's events: the in-child journal. */
   recovered?: 'child_journal';
+  /** Journal only: the test began to run; superseded by its result line (fold.ts). */
+  pending?: boolean;
   /** The status node reported, where ours differs (a file-level test node passed though its process ended early). */
   node_status?: 'passed' | 'failed' | 'cancelled' | 'skipped' | 'todo';
   tags?: string[];

@@ -228,6 +228,7 @@ export default async function* llmReport(source: AsyncIterable<TestEvent>): Asyn
   yield show(recorder.record(start));
 
   for await (const event of source) {
+    if (event.type === 'test:dequeue' && event.data) recorder.dequeued(event.data);
     for (const rec of normalizer.push(event)) {
       const out = show(recorder.record(rec));
       if (out) yield out;

@@ -137,6 +137,23 @@ const UNKNOWN_START: RunStartLine = {
   isolation: 'process',
 };
 
+/** Pending tests with no result line: the n-th start of a position pairs with its n-th result. */
+function unfinished(pending: TestLine[], records: Map<string, TestLine | SuiteLine>): TestLine[] {
+  const where = (r: TestLine | SuiteLine): string => JSON.stringify([r.file, r.line, r.column, r.nesting, r.name]);
+  const done = new Map<string, number>();
+  for (const r of records.values()) if (r.type === 'suite' || r.recovered === undefined) done.set(where(r), (done.get(where(r)) ?? 0) + 1);
+  const open: TestLine[] = [];
+  for (const p of pending) {
+    const k = where(p);
+    const n = done.get(k) ?? 0;
+    if (n > 0) done.set(k, n - 1);
+    else open.push(p);
+  }
+  // A parent is still "running" while its subtest runs: the innermost test is the one that was cut short.
+  const out = open.filter((p, i) => !open.slice(i + 1).some((q) => q.entry_file === p.entry_file && q.nesting > p.nesting && JSON.stringify(q.path.slice(0, p.nesting + 1)) === JSON.stringify([...p.path, p.name])));
+  return out.filter((t) => !records.has(recordKey(t))).map(({ pending: _p, ...t }) => t);
+}
+
 /**
  * Fold lines into a report. `warnings` are problems found while reading (bad lines, ...); `origins`, where
  * each line came from ("file:line", parallel to `lines`), for warnings that point at input lines.
@@ -146,6 +163,7 @@ export function fold(lines: Iterable<Line>, readWarnings: Warning[] = [], origin
   let end: RunEndLine | undefined;
   const records = new Map<string, TestLine | SuiteLine>();
   const recordAt = new Map<string, string>();
+  const pending: TestLine[] = [];
   const fileLines = new Map<string, FileLine>();
   const coverage = new Map<string, CoverageLine>();
   const warnings: Warning[] = [...readWarnings];
@@ -174,8 +192,12 @@ export function fold(lines: Iterable<Line>, readWarnings: Warning[] = [], origin
         break;
       }
       default: {
-        const key = recordKey(line);
         const at = origins[index] ?? `line ${index + 1}`;
+        if (line.type === 'test' && line.pending) {
+          pending.push(line);
+          break;
+        }
+        const key = recordKey(line);
         const kept = records.get(key);
         if (!kept) {
           records.set(key, line);
@@ -194,6 +216,12 @@ export function fold(lines: Iterable<Line>, readWarnings: Warning[] = [], origin
     }
   }
   if (!start) warnings.push(warning('LLMR_NDJSON_NO_RUN_START', 'no run_start line: run metadata is unknown'));
+  // Pending lines (journal only) matter when the run has no end: a test that began and has no result was
+  // running when node --test or the reporter was killed. Matched by position, name and order of start.
+  if (!end) for (const t of unfinished(pending, records)) {
+    records.set(recordKey(t), t);
+    warnings.push(warning('LLMR_TEST_INCOMPLETE', `"${[...t.path, t.name].join(' > ')}" started but never finished: the run has no run_end line (node --test or the reporter was killed)`, { file: t.entry_file, test_id: t.id }));
+  }
   // A run the reporter could not record (an unusable configuration): its coded error is the report's warning.
   if (end?.error) warnings.push({ code: end.error.code, message: end.error.message, ...(end.error.file ? { file: end.error.file } : {}) });
   if (!end) warnings.push(warning('LLMR_NDJSON_NO_RUN_END', 'no run_end line: the run did not finish (crash, kill or signal); the report holds every complete line that was recorded'));
