@@ -1,8 +1,9 @@
 // Record types. They follow schemas/line.schema.json and schemas/report.schema.json (the contracts);
 // change a schema first, then the type here.
 
-// Minor: optional fields added (1.1.0: coverage `profile`); a reader refuses newer minors (lib/aggregate/schema-version.ts).
-export const SCHEMA_VERSION = '1.1.0';
+// Minor: optional fields added (1.1.0: coverage `profile`; 1.2.0: test `node_status`, counts.tests includes
+// incomplete); a reader refuses newer minors (lib/aggregate/schema-version.ts).
+export const SCHEMA_VERSION = '1.2.0';
 
 export type TestStatus = 'passed' | 'failed' | 'skipped' | 'todo' | 'cancelled' | 'incomplete';
 export type RunStatus = 'passed' | 'failed' | 'incomplete' | 'aborted';
@@ -159,6 +160,10 @@ export interface TestLine extends RecordCommon {
   diagnostics?: string[];
   /** Where the status came from when not from node's events: the in-child journal. */
   recovered?: 'child_journal';
+  /** Journal only: the test began to run; superseded by its result line (fold.ts). */
+  pending?: boolean;
+  /** The status node reported, where ours differs (a file-level test node passed though its process ended early). */
+  node_status?: 'passed' | 'failed' | 'cancelled' | 'skipped' | 'todo';
   tags?: string[];
   passed_on_attempt?: number;
   expect_failure?: boolean;
@@ -220,6 +225,8 @@ export interface RunEndLine {
   duration_ms: number;
   /** Set when the run was stopped by a signal. */
   signal?: string;
+  /** Set when the reporter could not record the run at all (an unusable configuration). */
+  error?: { code: string; message: string; file?: string; key?: string; suggestion?: string };
 }
 
 export type LineRange = [number, number];

@@ -6,7 +6,8 @@ import path from 'node:path';
 import picomatch from 'picomatch';
 import { EventNormalizer } from '../lib/events/normalize.js';
 import { reconcile } from '../lib/events/child-journal.js';
-import { fullName } from '../lib/events/identity.js';
+import { fullName, testId } from '../lib/events/identity.js';
+import { relPath } from '../lib/paths.js';
 import { JournalIndex } from '../lib/coverage/journal-index.js';
 import { coverageLines } from '../lib/coverage/summary.js';
 import { unionRanges } from '../lib/coverage/ranges.js';
@@ -142,11 +143,72 @@ export class RunRecorder {
   }
 
   /**
+   * node passes the file-level test of a process that exited with code 0 before all its tests reported
+   * (process.exit(0) mid-suite). The file's journal is complete when node reports that test: not a pass.
+   */
+  #endedEarly(line: TestLine): void {
+    const ctx = this.#opts.failureContext;
+    const journals = this.#children.poll(path.resolve(ctx.root, line.entry_file));
+    if (!reconcile(journals, this.normalizer.reported, ctx).exitedEarly.has(line.entry_file)) return;
+    line.node_status = 'passed';
+    line.status = 'incomplete';
+    line.failure = { kind: 'incomplete', message: 'the test process ended before all its tests reported (node counted this file as passed)' };
+  }
+
+  /** Names by nesting of the tests node dequeued, for the parents of a pending test. */
+  readonly #dequeued: string[] = [];
+  readonly #pendingSeen = new Map<string, number>();
+
+  /**
+   * node's test:dequeue: a test is about to run. A pending line goes to the journal only, so that if
+   * node --test itself is killed, `llm-report fold journal.ndjson` lists the test that was running.
+   */
+  dequeued(data: { name?: string; nesting?: number; file?: string; entryFile?: string; line?: number; column?: number }): void {
+    if (!this.#journal || data.name === undefined || !data.file) return;
+    const ctx = this.#opts.failureContext;
+    const nesting = data.nesting ?? 0;
+    this.#dequeued.length = Math.min(this.#dequeued.length, nesting);
+    while (this.#dequeued.length < nesting) this.#dequeued.push('');
+    this.#dequeued.push(data.name);
+    // The per-file wrapper (nesting 0 at 1:1, named after its file) is not a test of its own.
+    if (nesting === 0 && data.line === 1 && data.column === 1 && path.resolve(ctx.root, data.name) === path.resolve(data.file)) return;
+    const file = relPath(ctx.root, data.file);
+    const entry = data.entryFile ? relPath(ctx.root, data.entryFile) : file;
+    const parents = this.#dequeued.slice(0, nesting);
+    const key = JSON.stringify([entry, file, ...parents, data.name]);
+    const occurrence = (this.#pendingSeen.get(key) ?? 0) + 1;
+    this.#pendingSeen.set(key, occurrence);
+    const line: TestLine = {
+      type: 'test',
+      id: testId('test', entry, parents, data.name, occurrence),
+      file,
+      entry_file: entry,
+      line: data.line ?? 0,
+      column: data.column ?? 0,
+      name: ctx.redact(data.name),
+      path: parents.map((p) => ctx.redact(p)),
+      nesting,
+      occurrence,
+      status: 'incomplete',
+      duration_ms: 0,
+      attempt: 0,
+      pending: true,
+      failure: { kind: 'incomplete', message: 'test started but never finished: the run ended without a run_end line (node --test or the reporter was killed)' },
+    };
+    try {
+      this.#journal.append(redactRecord(line, this.#redactors));
+    } catch (err) {
+      this.outputError ??= `journal write failed: ${(err as Error).message}`;
+      this.#journal = undefined;
+    }
+  }
+
    * Keep a line and append it to the journal at once. The one door to every output (stream, journal,
    * fold, every artifact): what goes out is a redacted copy (lib/redact/records.ts). `records` keeps the
    * raw test lines, for what must still find the real files (child journals, per-file grouping).
    */
   record(line: Line): Line {
+    if (line.type === 'test' && line.file_level && line.status === 'passed') this.#endedEarly(line);
     if (line.type === 'test' || line.type === 'suite') this.#enrich(line);
     if (line.type === 'run_start') Object.assign(line, this.#evidence.start);
     if (line.type === 'test' || line.type === 'suite') this.records.push(line);

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { childEnvironment, exportToChildren, sourceDateEpoch, userCoverage, type ChildCoverage } from '../lib/config/internal-env.js';
-import { loadConfig, type LoadedConfig } from '../lib/config/index.js';
+import { ConfigError, loadConfig, type LoadedConfig } from '../lib/config/index.js';
 import { warning } from '../lib/warnings.js';
 import { createRedactor, pathRedactor, sanitizeArgv } from '../lib/redact/index.js';
 import { EventNormalizer, type TestEvent } from '../lib/events/normalize.js';
@@ -14,7 +14,8 @@ import { toNdjsonLine } from '../lib/report/canonical.js';
 import { progressMark, terminalSummary } from '../lib/render/terminal.js';
 import { TOOL_NAME, TOOL_VERSION } from '../lib/generated/version.js';
 import { SCHEMA_VERSION } from '../lib/types.js';
-import type { Line, RunStartLine, Warning } from '../lib/types.js';
+import { emptyCounts } from '../lib/report/fold.js';
+import type { Line, RunEndLine, RunStartLine, Warning } from '../lib/types.js';
 import { RunRecorder } from './recorder.js';
 import { journalEnded } from './journal-ends.js';
 import { PRELOAD_SOURCE } from './preload-source.js';
@@ -174,9 +175,17 @@ function onAbort(recorder: RunRecorder, isolation: 'process' | 'none'): () => vo
 
 export default async function* llmReport(source: AsyncIterable<TestEvent>): AsyncGenerator<string, void> {
   const cwd = process.cwd();
-  // eslint-disable-next-line @typescript-eslint/only-throw-error -- rethrows what loadConfig threw, unchanged
-  if (configError) throw configError;
-  if (!loaded) loaded = loadConfig({ cwd });
+  if (!configError && !loaded) {
+    try {
+      loaded = loadConfig({ cwd });
+    } catch (err) {
+      configError = err;
+    }
+  }
+  if (configError || !loaded) {
+    yield* configFailed(configError, source);
+    return;
+  }
   const { config } = loaded;
   const redact = createRedactor({ secretValues: loaded.secret_values, patterns: config.redact.patterns, disabled: config.redact.disabled });
   const flags = readFlags([...process.execArgv, ...process.argv.slice(1)], cwd);
@@ -220,7 +229,8 @@ export default async function* llmReport(source: AsyncIterable<TestEvent>): Asyn
     arch: process.arch,
     run_id: randomUUID(),
     started_at: nowIso(),
-    argv: sanitizeArgv([path.basename(process.argv0 || 'node'), ...process.execArgv, ...process.argv.slice(2)], redact).map((a) => a.split(cwd + path.sep).join('')),
+    // Under --test, process.argv[1..] are the test files named on the command line (none: argv is [node]).
+    argv: sanitizeArgv([path.basename(process.argv0 || 'node'), ...process.execArgv, ...process.argv.slice(1)], redact).map((a) => a.split(cwd + path.sep).join('')),
     env_names: loaded.env_names,
     config_sha256: loaded.sha256,
     isolation: flags.isolation,
@@ -229,6 +239,7 @@ export default async function* llmReport(source: AsyncIterable<TestEvent>): Asyn
   yield show(recorder.record(start));
 
   for await (const event of source) {
+    if (event.type === 'test:dequeue' && event.data) recorder.dequeued(event.data);
     for (const rec of normalizer.push(event)) {
       const out = show(recorder.record(rec));
       if (out) yield out;
@@ -249,4 +260,26 @@ export default async function* llmReport(source: AsyncIterable<TestEvent>): Asyn
     process.exitCode = 1;
   }
   if (finished.report.run.status !== 'passed') process.exitCode ||= 1;
+}
+
+/**
+ * An unusable configuration: no outputs (where to would be a guess), one line on stderr, a run_end with
+ * the coded error in the stream, and a failed run. node's events are still drained so the tests finish.
+ */
+async function* configFailed(err: unknown, source: AsyncIterable<TestEvent>): AsyncGenerator<string, void> {
+  const message = err instanceof Error ? err.message : String(err);
+  const error: NonNullable<RunEndLine['error']> = { code: 'LLMR_CONFIG_INVALID', message };
+  if (err instanceof ConfigError) {
+    if (err.file) error.file = err.file;
+    if (err.key) error.key = err.key;
+    if (err.suggestion) error.suggestion = err.suggestion;
+  }
+  process.stderr.write(`llm-report: LLMR_CONFIG_INVALID: ${message.split('\n').join('; ')}\n`);
+  process.exitCode = 1;
+  yield toNdjsonLine({ type: 'run_end', status: 'failed', counts: emptyCounts(), ended_at: nowIso(), duration_ms: 0, error });
+  for await (const _event of source) {
+    // drained: node waits for its reporters
+  }
+  if (workDir) rmSync(workDir, { recursive: true, force: true });
+  process.exitCode = 1;
 }

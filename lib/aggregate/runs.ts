@@ -47,7 +47,7 @@ export function toRun(source: Source, order: number): Run {
       source.path,
     );
   }
-  const report = fold(source.lines, source.warnings);
+  const report = fold(source.lines, source.warnings, source.origins);
   const runId = start && start.run_id !== 'unknown' ? start.run_id : generatedRunId(source.sha256);
   return {
     source,

@@ -3,6 +3,7 @@
 import { validateReport } from '../generated/validate-report.js';
 import { parseNdjson } from '../report/ndjson.js';
 import { sha256 } from '../report/canonical.js';
+import { nestingProblem } from '../report/limits.js';
 import type { Line, Report, RunEndLine, RunStartLine, Warning } from '../types.js';
 import { AggregateError } from './errors.js';
 import { checkSchemaVersion } from './schema-version.js';
@@ -16,6 +17,8 @@ export interface Source {
   input: number;
   schema_version: string;
   lines: Line[];
+  /** Where each line came from ("file:line", parallel to lines), for NDJSON inputs. */
+  origins?: string[];
   /** Problems met while reading (bad lines), located. */
   warnings: Warning[];
   /** A report.json with coverage totals: its line sets are not in it, so they cannot join a union. */
@@ -39,7 +42,7 @@ export function readSource(bytes: Uint8Array | string, meta: SourceMeta): Source
   const version = streamSchemaVersion(text, meta.path);
   const parsed = parseNdjson(text, meta.path);
   if (parsed.lines.length === 0) throw new AggregateError('holds no valid llm-report line', meta.path);
-  return { ...base, schema_version: version ?? 'unknown', lines: parsed.lines, warnings: parsed.warnings, coverageTotalsOnly: false };
+  return { ...base, schema_version: version ?? 'unknown', lines: parsed.lines, origins: parsed.origins, warnings: parsed.warnings, coverageTotalsOnly: false };
 }
 
 /** schema_version of the first run_start line, checked; undefined when the stream has none (a torn journal). */
@@ -60,6 +63,8 @@ function streamSchemaVersion(text: string, file: string): string | undefined {
 }
 
 function parseReport(text: string, file: string): Report {
+  const deep = nestingProblem(text);
+  if (deep) throw new AggregateError(`is not an llm-report report.json: ${deep}`, file);
   let value: unknown;
   try {
     value = JSON.parse(text);

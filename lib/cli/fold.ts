@@ -37,6 +37,7 @@ export function foldCommand(args: string[], io: CommandIO): number {
   const inputs = parsed.positionals;
   if (inputs.length === 0 || !out) return usageError(io, spec, inputs.length === 0 ? 'no input files' : '--out needs a directory');
   const lines: Line[] = [];
+  const origins: string[] = [];
   const warnings: Warning[] = [];
   const redactors = cliRedactors(io.cwd);
   for (const input of inputs) {
@@ -49,11 +50,14 @@ export function foldCommand(args: string[], io: CommandIO): number {
     }
     const res = parseNdjson(text, input);
     // A stream from an older version or another tool: redacted like the reporter's own lines.
-    lines.push(...res.lines.map((l) => redactRecord(l, redactors)));
+    for (let i = 0; i < res.lines.length; i++) {
+      lines.push(redactRecord(res.lines[i]!, redactors));
+      origins.push(res.origins[i]!);
+    }
     warnings.push(...res.warnings);
     if (res.badLines.length) io.stderr(`llm-report fold: ${input}: skipped ${res.badLines.length} bad line(s): ${res.badLines.join(', ')}\n`);
   }
-  const report = fold(lines, warnings);
+  const report = fold(lines, warnings, origins);
   const start = lines.find((l): l is RunStartLine => l.type === 'run_start');
   const end = lines.find((l): l is RunEndLine => l.type === 'run_end');
   const dir = path.resolve(io.cwd, out);

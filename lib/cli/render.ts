@@ -12,6 +12,7 @@ import { renderHtml } from '../render/html/index.js';
 import { redactRecord } from '../redact/index.js';
 import { cliRedactors } from './redactors.js';
 import { PdfError, renderPdf } from '../render/pdf.js';
+import { nestingProblem } from '../report/limits.js';
 import type { Report } from '../types.js';
 import { commandArgs, usageError, type CommandArgs } from './args.js';
 import type { CommandIO } from './io.js';
@@ -101,6 +102,12 @@ export async function renderCommand(args: string[], io: CommandIO): Promise<numb
   }
   const label = path.relative(io.cwd, file) || file;
   const text = bytes.toString('utf8');
+  // Refused before parsing: rendering a value nested 100,000 deep would overflow the stack.
+  const deep = nestingProblem(text);
+  if (deep) {
+    io.stderr(`llm-report render: ${label} is not a report: ${deep}\n`);
+    return 2;
+  }
   let data: unknown;
   try {
     data = JSON.parse(text);

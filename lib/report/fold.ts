@@ -3,13 +3,18 @@
 import { warning } from '../warnings.js';
 import { SCHEMA_VERSION } from '../types.js';
 import { lineRatio, ratio } from '../coverage/summary.js';
+import { canonicalJson } from './canonical.js';
+import { capStrings } from './limits.js';
 import type { Counts, CoverageLine, CoverageSummary, FileLine, FileStatus, Line, Report, RunEndLine, RunStartLine, RunStatus, SuiteLine, TestLine, Warning } from '../types.js';
 
 export function emptyCounts(): Counts {
   return { tests: 0, suites: 0, passed: 0, failed: 0, cancelled: 0, skipped: 0, todo: 0, incomplete: 0 };
 }
 
-/** Counts as node counts: suites apart; a test is one of passed/failed/cancelled/skipped/todo; incomplete apart. */
+/**
+ * Counts that add up: `tests` is the number of test records and the sum of the six statuses (incomplete
+ * included); suites apart. node's own view of the run stays in node_counts (nodeView compares the two).
+ */
 export function countRecords(records: ReadonlyArray<TestLine | SuiteLine>): Counts {
   const c = emptyCounts();
   for (const r of records) {
@@ -17,14 +22,61 @@ export function countRecords(records: ReadonlyArray<TestLine | SuiteLine>): Coun
       c.suites++;
       continue;
     }
-    if (r.status === 'incomplete') {
-      c.incomplete++;
-      continue;
-    }
     c.tests++;
     c[r.status]++;
   }
   return c;
+}
+
+type NodeCountKey = 'tests' | 'suites' | 'passed' | 'failed' | 'cancelled' | 'skipped' | 'todo';
+const NODE_KEYS: readonly NodeCountKey[] = ['tests', 'suites', 'passed', 'failed', 'cancelled', 'skipped', 'todo'];
+
+/**
+ * The records as node counted them: what node reported, with the status node gave it (node_status, where
+ * ours differs). Tests recovered from the child journals never reached node and are not in its summary.
+ */
+export function nodeView(records: ReadonlyArray<TestLine | SuiteLine>): Record<NodeCountKey, number> {
+  const c: Record<NodeCountKey, number> = { tests: 0, suites: 0, passed: 0, failed: 0, cancelled: 0, skipped: 0, todo: 0 };
+  for (const r of records) {
+    if (r.type === 'suite') {
+      c.suites++;
+      continue;
+    }
+    if (r.recovered) continue;
+    const status = r.node_status ?? r.status;
+    if (status === 'incomplete') continue;
+    c.tests++;
+    c[status]++;
+  }
+  return c;
+}
+
+/** node's summary against ours: any difference is a warning naming the tests concerned. */
+function countsDiffer(nodeCounts: Partial<Record<NodeCountKey, number>>, tests: TestLine[], suites: SuiteLine[]): Warning | undefined {
+  const ours = nodeView([...tests, ...suites]);
+  const keys = NODE_KEYS.filter((k) => typeof nodeCounts[k] === 'number' && nodeCounts[k] !== ours[k]);
+  if (keys.length === 0) return undefined;
+  // Concerned: the tests under a status that differs, and those node never counted (recovered, incomplete).
+  const statuses = new Set<string>(keys);
+  const concerned = tests.filter((t) => t.recovered || t.status === 'incomplete' || statuses.has(t.node_status ?? t.status) || (statuses.has('tests') && t.file_level));
+  const names = concerned.slice(0, 20).map((t) => `${t.entry_file} > ${[...t.path, t.name].join(' > ')} (${t.status})`);
+  const more = concerned.length > names.length ? `, and ${concerned.length - names.length} more` : '';
+  return warning(
+    'LLMR_COUNTS_DIFFER',
+    `counts differ from node's own summary: ${keys.map((k) => `${k} ${ours[k]} (node ${nodeCounts[k]})`).join(', ')}; tests concerned: ${names.join('; ') || 'none identified'}${more}`,
+  );
+}
+
+const STATUS_RANK: Record<TestLine['status'], number> = { skipped: 0, todo: 1, passed: 2, incomplete: 3, cancelled: 4, failed: 5 };
+
+/**
+ * Of two lines for the same record, the one kept: the worse status (a failure is never hidden behind a
+ * pass), then the smaller canonical JSON, so the choice does not depend on the order of the input.
+ */
+function keepFirst(a: TestLine | SuiteLine, b: TestLine | SuiteLine): boolean {
+  const d = STATUS_RANK[a.status] - STATUS_RANK[b.status];
+  if (d !== 0) return d > 0;
+  return canonicalJson(a) <= canonicalJson(b);
 }
 
 const byText = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
@@ -85,15 +137,42 @@ const UNKNOWN_START: RunStartLine = {
   isolation: 'process',
 };
 
-/** Fold lines into a report. `warnings` are problems found while reading (bad lines, ...). */
-export function fold(lines: Iterable<Line>, readWarnings: Warning[] = []): Report {
+/** Pending tests with no result line: the n-th start of a position pairs with its n-th result. */
+function unfinished(pending: TestLine[], records: Map<string, TestLine | SuiteLine>): TestLine[] {
+  const where = (r: TestLine | SuiteLine): string => JSON.stringify([r.file, r.line, r.column, r.nesting, r.name]);
+  const done = new Map<string, number>();
+  for (const r of records.values()) if (r.type === 'suite' || r.recovered === undefined) done.set(where(r), (done.get(where(r)) ?? 0) + 1);
+  const open: TestLine[] = [];
+  for (const p of pending) {
+    const k = where(p);
+    const n = done.get(k) ?? 0;
+    if (n > 0) done.set(k, n - 1);
+    else open.push(p);
+  }
+  // A parent is still "running" while its subtest runs: the innermost test is the one that was cut short.
+  const out = open.filter((p, i) => !open.slice(i + 1).some((q) => q.entry_file === p.entry_file && q.nesting > p.nesting && JSON.stringify(q.path.slice(0, p.nesting + 1)) === JSON.stringify([...p.path, p.name])));
+  return out.filter((t) => !records.has(recordKey(t))).map(({ pending: _p, ...t }) => t);
+}
+
+/**
+ * Fold lines into a report. `warnings` are problems found while reading (bad lines, ...); `origins`, where
+ * each line came from ("file:line", parallel to `lines`), for warnings that point at input lines.
+ */
+export function fold(lines: Iterable<Line>, readWarnings: Warning[] = [], origins: readonly string[] = []): Report {
   let start: RunStartLine | undefined;
   let end: RunEndLine | undefined;
   const records = new Map<string, TestLine | SuiteLine>();
+  const recordAt = new Map<string, string>();
+  const pending: TestLine[] = [];
   const fileLines = new Map<string, FileLine>();
   const coverage = new Map<string, CoverageLine>();
   const warnings: Warning[] = [...readWarnings];
+  let index = -1;
   for (const line of lines) {
+    index++;
+    // The same limits as the reader's (limits.ts), so a live run's report equals the fold of its journal.
+    const cut = capStrings(line);
+    if (cut.length) warnings.push(warning('LLMR_NDJSON_CAPPED', `${origins[index] ?? `line ${index + 1}`}: ${cut.length} over-long string(s) cut: ${cut.slice(0, 5).join(', ')}`));
     switch (line.type) {
       case 'run_start':
         start ??= line;
@@ -113,13 +192,38 @@ export function fold(lines: Iterable<Line>, readWarnings: Warning[] = []): Repor
         break;
       }
       default: {
+        const at = origins[index] ?? `line ${index + 1}`;
+        if (line.type === 'test' && line.pending) {
+          pending.push(line);
+          break;
+        }
         const key = recordKey(line);
-        if (records.has(key)) warnings.push(warning('LLMR_NDJSON_DUPLICATE', `duplicate ${line.type} "${line.name}" (id ${line.id}); the first is kept`, { file: line.file, line: line.line, test_id: line.id }));
-        else records.set(key, line);
+        const kept = records.get(key);
+        if (!kept) {
+          records.set(key, line);
+          recordAt.set(key, at);
+          break;
+        }
+        const first = recordAt.get(key)!;
+        const keepOld = keepFirst(kept, line);
+        const how = kept.status === line.status ? `both ${kept.status}` : `${kept.status} at ${first}, ${line.status} at ${at}; the ${keepOld ? kept.status : line.status} one is kept`;
+        warnings.push(warning('LLMR_NDJSON_DUPLICATE', `duplicate ${line.type} "${line.name}" (id ${line.id}) at ${first} and ${at}: ${how}`, { file: line.file, line: line.line, test_id: line.id }));
+        if (!keepOld) {
+          records.set(key, line);
+          recordAt.set(key, at);
+        }
       }
     }
   }
   if (!start) warnings.push(warning('LLMR_NDJSON_NO_RUN_START', 'no run_start line: run metadata is unknown'));
+  // Pending lines (journal only) matter when the run has no end: a test that began and has no result was
+  // running when node --test or the reporter was killed. Matched by position, name and order of start.
+  if (!end) for (const t of unfinished(pending, records)) {
+    records.set(recordKey(t), t);
+    warnings.push(warning('LLMR_TEST_INCOMPLETE', `"${[...t.path, t.name].join(' > ')}" started but never finished: the run has no run_end line (node --test or the reporter was killed)`, { file: t.entry_file, test_id: t.id }));
+  }
+  // A run the reporter could not record (an unusable configuration): its coded error is the report's warning.
+  if (end?.error) warnings.push({ code: end.error.code, message: end.error.message, ...(end.error.file ? { file: end.error.file } : {}) });
   if (!end) warnings.push(warning('LLMR_NDJSON_NO_RUN_END', 'no run_end line: the run did not finish (crash, kill or signal); the report holds every complete line that was recorded'));
 
   const all = [...records.values()].sort(compareRecords);
@@ -180,7 +284,11 @@ export function fold(lines: Iterable<Line>, readWarnings: Warning[] = []): Repor
     report.run.ended_at = end.ended_at;
     report.run.duration_ms = end.duration_ms;
     if (end.signal) report.run.signal = end.signal;
-    if (end.node_counts) report.node_counts = end.node_counts;
+    if (end.node_counts) {
+      report.node_counts = end.node_counts;
+      const differ = countsDiffer(end.node_counts, tests, suites);
+      if (differ) report.warnings = dedupeWarnings([...report.warnings, differ]).sort(compareWarnings);
+    }
   }
   return report;
 }

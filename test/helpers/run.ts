@@ -133,9 +133,11 @@ export function parseLines(text: string): Line[] {
 export function countsAsNode(report: Report): Record<string, number> {
   const c = { tests: 0, suites: report.summary.suites, passed: 0, failed: 0, cancelled: 0, skipped: 0, todo: 0 };
   for (const t of report.tests) {
-    if (t.recovered || t.status === 'incomplete') continue;
+    // node_status: what node said where we differ (a file-level test node passed though its process exited early).
+    const status = t.node_status ?? t.status;
+    if (t.recovered || status === 'incomplete') continue;
     c.tests++;
-    c[t.status]++;
+    c[status]++;
   }
   return c;
 }
