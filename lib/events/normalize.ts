@@ -3,7 +3,7 @@
 import path from 'node:path';
 import { relativizeText, relPath } from '../paths.js';
 import { CANCELLED_FAILURE_TYPES, cap, toFailure, type FailureContext } from './failure.js';
-import { fullName, testId } from './identity.js';
+import { fullName, identityKey, testId } from './identity.js';
 import { warning } from '../warnings.js';
 import type { Counts, SuiteLine, TestLine, TestStatus, Warning } from '../types.js';
 
@@ -190,7 +190,9 @@ export class EventNormalizer {
     const details = data.details ?? {};
     const isSuite = details.type === 'suite';
     const entryFile = data.entryFile ? this.#rel(data.entryFile) : wrapper ? file : this.#entryOf(file, isSuite, fullName(parents, rawName), passed);
-    const key = JSON.stringify([isSuite ? 's' : 't', entryFile, file, ...parents, name]);
+    const kind = isSuite ? 'suite' : 'test';
+    // occurrence counts over exactly what the id hashes (identity.ts): no two records of a run share an id.
+    const key = identityKey(kind, entryFile, file, parents, name);
     const occurrence = (this.#occurrences.get(key) ?? 0) + 1;
     this.#occurrences.set(key, occurrence);
 
@@ -198,7 +200,7 @@ export class EventNormalizer {
 
     const status = statusOf(data, passed);
     const common = {
-      id: testId(isSuite ? 'suite' : 'test', entryFile, parents, name, occurrence),
+      id: testId(kind, entryFile, parents, name, occurrence, file),
       file,
       entry_file: entryFile,
       line: data.line ?? 0,
