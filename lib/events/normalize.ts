@@ -86,8 +86,11 @@ export class EventNormalizer {
   #block = 0;
   /** A per-file test:summary was seen: it ends each file's block, so every placement is exact. */
   #blocksDelimited = false;
-  /** Skipped tests declared outside any test file, placed in the current block without a delimiter to confirm it. */
-  readonly #guessed: Array<{ name: string; file: string; entry: string }> = [];
+  /**
+   * Skipped tests declared outside any test file, placed in the current block (index `block`); a later
+   * record placed there for sure confirms it (blocks are contiguous), a per-file summary makes all sure.
+   */
+  readonly #guessed: Array<{ name: string; file: string; entry: string; block: number; sure: boolean }> = [];
   /** By nesting: the entry file of the latest finished record one level deeper (a suite's children). */
   readonly #childEntry: Array<string | undefined> = [];
   /** Tests attributed to a test file through its journal, by entry file, fullName and outcome. */
@@ -149,12 +152,13 @@ export class EventNormalizer {
   end(): Array<TestLine | SuiteLine> {
     const out = this.#flush();
     if (!this.nodeCounts && Object.keys(this.#diagnosticCounts).length > 0) this.nodeCounts = this.#diagnosticCounts;
-    if (this.#guessed.length > 0 && !this.#blocksDelimited) {
-      const list = this.#guessed.map((g) => `"${this.#opts.redact(g.name)}" (${g.file}) -> ${g.entry}`);
+    const guessed = this.#blocksDelimited ? [] : this.#guessed.filter((g) => !g.sure);
+    if (guessed.length > 0) {
+      const list = guessed.map((g) => `"${this.#opts.redact(g.name)}" (${g.file}) -> ${g.entry}`);
       this.warnings.push(
         warning(
           'LLMR_ENTRY_FILE_GUESSED',
-          `${list.length} skipped test(s) declared outside their test file were placed in the test file reported just before them (this node names no entry file and sends no per-file summary): ${list.slice(0, 10).join('; ')}${list.length > 10 ? '; ...' : ''}`,
+          `${list.length} skipped test(s) declared outside their test file were placed in the test file reported just before them, which holds them unless they were the first of the next file (this node names no entry file and sends no per-file summary): ${list.slice(0, 10).join('; ')}${list.length > 10 ? '; ...' : ''}`,
         ),
       );
     }
@@ -277,6 +281,7 @@ export class EventNormalizer {
     const own = files.indexOf(file);
     const place = (i: number): string => {
       if (i > this.#block) this.#block = i;
+      for (const g of this.#guessed) if (g.block === i) g.sure = true;
       return files[i]!;
     };
     if (isSuite && fromChildren !== undefined) {
@@ -290,7 +295,7 @@ export class EventNormalizer {
     }
     const current = (): string => (this.#block < files.length ? files[this.#block]! : file);
     const lookup = this.#opts.journalEnded;
-    if (!ran && !isSuite && files.length > 0) this.#guessed.push({ name: full, file, entry: current() });
+    if (!ran && !isSuite && files.length > 0) this.#guessed.push({ name: full, file, entry: current(), block: this.#block, sure: false });
     if (isSuite || !ran || !lookup || files.length === 0) return current();
     // First with the same outcome; then any (a later hook can change a test's outcome after our afterEach).
     for (const match of [outcome, 'any'] as const) {
