@@ -22,7 +22,7 @@ function fixture(): string {
 }
 
 // Named explicitly: node 20 would also run every .js under test/ and node 22-26 only their default globs.
-const FILES = ['test/put.test.cjs', 'test/post.test.cjs', 'test/esm.test.mjs', 'test/pkg.test.mjs'];
+const FILES = ['test/put.test.cjs', 'test/post.test.cjs', 'test/esm.test.mjs', 'test/pkg.test.mjs', 'test/skipped.test.mjs'];
 
 const run = (dir: string, args: string[] = []): RunResult => runNodeTest(dir, { files: FILES, args });
 
@@ -56,6 +56,8 @@ const EXPECTED_TESTS = [
 const EXPECTED_SUITES = [
   ['test/esm.test.mjs', 'helpers/suite.mjs:6', 'users', 'passed'],
   ['test/esm.test.mjs', 'helpers/suite.mjs:6', 'users', 'passed'],
+  // A test file whose tests all skip (no hooks ran in it): still its own entry file, in every mode.
+  ['test/skipped.test.mjs', 'test/skipped.test.mjs:4', 'later', 'skipped'],
 ];
 
 const fullName = (r: TestLine | SuiteLine): string => [...r.path, r.name].join(' > ');
@@ -95,7 +97,7 @@ describe('tests declared in shared helpers (issue #17)', () => {
   it('every test node reports is its own record, in the test file that ran it, at its defining place', () => {
     assert.deepEqual(rows(first.tests), sorted(EXPECTED_TESTS));
     assert.deepEqual(rows(first.suites), sorted(EXPECTED_SUITES));
-    assert.equal(first.summary.files, 4, 'helper modules are not test files');
+    assert.equal(first.summary.files, FILES.length, 'helper modules are not test files');
   });
 
   it('records with the same name path in one test file are told apart: defining file, then occurrence', () => {

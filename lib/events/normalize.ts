@@ -95,6 +95,8 @@ export class EventNormalizer {
   readonly #childEntry: Array<string | undefined> = [];
   /** Tests attributed to a test file through its journal, by entry file, fullName and outcome. */
   readonly #attributed = new Map<string, number>();
+  /** Files shown to declare tests for other test files (a journal placed one of their tests elsewhere). */
+  readonly #helpers = new Set<string>();
 
   constructor(opts: NormalizeOptions) {
     this.#opts = opts;
@@ -271,7 +273,9 @@ export class EventNormalizer {
    * first test file, from the current block on, whose child journal has a matching ended test not yet
    * attributed (a test's journal record is written before node reports it). A skipped test ran no hooks
    * and has no journal record: it belongs to the current block, which a file's own test:summary closes
-   * (22.10+). Without any of that, the defining file stands in.
+   * (22.10+). Without any of that, the defining file stands in. In-process (no per-file blocks, and only
+   * files whose tests ran hooks are known) a skipped test or an empty suite stays in its defining file
+   * unless that file is known to be a helper.
    */
   #entryOf(file: string, isSuite: boolean, full: string, passed: boolean, ran: boolean, fromChildren: string | undefined): string {
     // In-process, node's only per-file tests are those of files that declare none: the hooks know better.
@@ -293,6 +297,9 @@ export class EventNormalizer {
       if (ran && !isSuite) this.#attribute(file, full, outcome);
       return place(own);
     }
+    // In-process the list holds only files whose tests ran hooks: a test file whose tests all skipped is
+    // not in it. What the journals cannot place stays where it was declared, unless that file is a helper.
+    if (inProcess && (isSuite || !ran) && !this.#helpers.has(file)) return file;
     const current = (): string => (this.#block < files.length ? files[this.#block]! : file);
     const lookup = this.#opts.journalEnded;
     if (!ran && !isSuite && files.length > 0) this.#guessed.push({ name: full, file, entry: current(), block: this.#block, sure: false });
@@ -306,6 +313,7 @@ export class EventNormalizer {
         const free = match === 'any' ? ended.passed + ended.failed - attributed('passed') - attributed('failed') : ended[match] - attributed(match);
         if (free <= 0) continue;
         this.#attribute(entry, full, outcome);
+        this.#helpers.add(file);
         return place(i);
       }
     }
