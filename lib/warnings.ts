@@ -17,6 +17,7 @@ export const WARNING_CODES = {
   LLMR_OUTPUT_DIR_REFUSED: 'The output directory is /, the home directory, the project or above it, or a non-empty directory llm-report did not create: nothing was written there.',
   LLMR_OUTPUT_TRUNCATED: 'Captured output exceeded its cap and was truncated.',
   LLMR_CHILD_JOURNAL_UNREADABLE: 'An in-child journal could not be read; results it held may be missing.',
+  LLMR_ENTRY_FILE_GUESSED: 'Skipped tests declared in a shared helper were placed in a test file without proof (Node 20, or --test-isolation=none): their entry_file and id, and the occurrence of same-named tests next to them, may be off.',
   LLMR_EVENT_UNEXPECTED: 'An event did not fit the test tree (unexpected nesting or name); it was kept as reported.',
   LLMR_COVERAGE_COEXIST: 'Per-test coverage is off because another tool (c8, NODE_V8_COVERAGE, --experimental-test-coverage) measures the run.',
   LLMR_COVERAGE_IN_PROCESS: 'Per-test coverage is off under --test-isolation=none because the in-process entry (--import=@org/llm-report/in-process) is not loaded.',

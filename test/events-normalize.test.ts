@@ -136,8 +136,8 @@ describe('EventNormalizer on a live capture of the kitchen fixture', () => {
     const key = (r: Rec): string => JSON.stringify([r.type, r.entry_file, ...r.path, r.name, r.occurrence]);
     const byKey = (recs: Rec[]): Map<string, string> => new Map(recs.map((r) => [key(r), r.id]));
     assert.deepEqual(byKey(replay(b).recs), byKey(first));
-    // The id is the documented hash of (kind, entry file, path, name, occurrence).
-    for (const r of first) assert.equal(r.id, testId(r.type, r.entry_file, r.path, r.name, r.occurrence));
+    // The id is the documented hash of (kind, entry file, path, name, occurrence, and the defining file when it is not the entry file).
+    for (const r of first) assert.equal(r.id, testId(r.type, r.entry_file, r.path, r.name, r.occurrence, r.file));
     const loops = first.filter((r) => r.name === 'loop 0');
     assert.deepEqual(loops.map((r) => r.occurrence), [1, 2], 'a repeated name is told apart by occurrence');
   });

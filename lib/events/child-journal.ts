@@ -108,7 +108,7 @@ export function reconcile(journals: ChildJournal[], reported: Map<string, Map<st
       const how = exitCode === undefined ? 'the process was killed' : `the process exited with code ${exitCode}`;
       const line: TestLine = {
         type: 'test',
-        id: testId('test', s.file, path, s.name, s.occurrence),
+        id: testId('test', s.file, path, s.name, s.occurrence, s.file),
         file: s.file,
         entry_file: s.file,
         // The journal knows names, not call sites; 0 means "position unknown".

@@ -3,7 +3,7 @@
 import path from 'node:path';
 import { relativizeText, relPath } from '../paths.js';
 import { CANCELLED_FAILURE_TYPES, cap, toFailure, type FailureContext } from './failure.js';
-import { fullName, testId } from './identity.js';
+import { fullName, identityKey, testId } from './identity.js';
 import { warning } from '../warnings.js';
 import type { Counts, SuiteLine, TestLine, TestStatus, Warning } from '../types.js';
 
@@ -84,9 +84,19 @@ export class EventNormalizer {
   readonly #testFiles: string[] = [];
   /** Index in #testFiles of the file whose events are being reported: each file's events come as one block, in order. */
   #block = 0;
-  #blockKnown = false;
+  /** A per-file test:summary was seen: it ends each file's block, so every placement is exact. */
+  #blocksDelimited = false;
+  /**
+   * Skipped tests declared outside any test file, placed in the current block (index `block`); a later
+   * record placed there for sure confirms it (blocks are contiguous), a per-file summary makes all sure.
+   */
+  readonly #guessed: Array<{ name: string; file: string; entry: string; block: number; sure: boolean }> = [];
+  /** By nesting: the entry file of the latest finished record one level deeper (a suite's children). */
+  readonly #childEntry: Array<string | undefined> = [];
   /** Tests attributed to a test file through its journal, by entry file, fullName and outcome. */
   readonly #attributed = new Map<string, number>();
+  /** Files shown to declare tests for other test files (a journal placed one of their tests elsewhere). */
+  readonly #helpers = new Set<string>();
 
   constructor(opts: NormalizeOptions) {
     this.#opts = opts;
@@ -126,6 +136,7 @@ export class EventNormalizer {
       case 'test:summary':
         // The per-file summaries carry `file`; the run's own summary has none.
         if (data.file === undefined && data.counts) this.nodeCounts = pickCounts(data.counts);
+        else if (data.file !== undefined && data.entryFile === undefined) this.#endBlock(data.file);
         break;
       case 'test:interrupted':
         this.interrupted = true;
@@ -143,6 +154,16 @@ export class EventNormalizer {
   end(): Array<TestLine | SuiteLine> {
     const out = this.#flush();
     if (!this.nodeCounts && Object.keys(this.#diagnosticCounts).length > 0) this.nodeCounts = this.#diagnosticCounts;
+    const guessed = this.#blocksDelimited ? [] : this.#guessed.filter((g) => !g.sure);
+    if (guessed.length > 0) {
+      const list = guessed.map((g) => `"${this.#opts.redact(g.name)}" (${g.file}) -> ${g.entry}`);
+      this.warnings.push(
+        warning(
+          'LLMR_ENTRY_FILE_GUESSED',
+          `${list.length} skipped test(s) declared outside their test file were placed in the test file reported just before them, which holds them unless they were the first of the next file (this node names no entry file and sends no per-file summary): ${list.slice(0, 10).join('; ')}${list.length > 10 ? '; ...' : ''}`,
+        ),
+      );
+    }
     return out;
   }
 
@@ -189,8 +210,16 @@ export class EventNormalizer {
     const file = this.#rel(data.file);
     const details = data.details ?? {};
     const isSuite = details.type === 'suite';
-    const entryFile = data.entryFile ? this.#rel(data.entryFile) : wrapper ? file : this.#entryOf(file, isSuite, fullName(parents, rawName), passed);
-    const key = JSON.stringify([isSuite ? 's' : 't', entryFile, file, ...parents, name]);
+    // Children are reported before their parent: the entry file they went to is the parent's too.
+    const fromChildren = this.#childEntry[nesting];
+    this.#childEntry.length = nesting;
+    // Skipped tests run no hooks: the child journal has no record of them.
+    const ran = statusOf(data, passed) !== 'skipped';
+    const entryFile = data.entryFile ? this.#rel(data.entryFile) : wrapper ? file : this.#entryOf(file, isSuite, fullName(parents, rawName), passed, ran, fromChildren);
+    if (nesting > 0) this.#childEntry[nesting - 1] = entryFile;
+    const kind = isSuite ? 'suite' : 'test';
+    // occurrence counts over exactly what the id hashes (identity.ts): no two records of a run share an id.
+    const key = identityKey(kind, entryFile, file, parents, name);
     const occurrence = (this.#occurrences.get(key) ?? 0) + 1;
     this.#occurrences.set(key, occurrence);
 
@@ -198,7 +227,7 @@ export class EventNormalizer {
 
     const status = statusOf(data, passed);
     const common = {
-      id: testId(isSuite ? 'suite' : 'test', entryFile, parents, name, occurrence),
+      id: testId(kind, entryFile, parents, name, occurrence, file),
       file,
       entry_file: entryFile,
       line: data.line ?? 0,
@@ -238,42 +267,72 @@ export class EventNormalizer {
   }
 
   /**
-   * The test file whose process ran a record, for events without entryFile (Node 20 and 22). A record
-   * declared in a test file belongs to it. One declared elsewhere (a shared helper module) belongs to
-   * the first test file, from the current block on, whose child journal has a matching ended test not
-   * yet attributed (a test's journal record is written before node reports it). Suites have no journal
-   * records: they belong to the current block once a test has placed it.
+   * The test file whose process ran a record, for events without entryFile (Node 20, 22, 24 before 24.20,
+   * and isolation none). node reports each file's records as one block, in the order it enqueued the
+   * files. A record declared in a test file belongs to it. A suite belongs where its children went. A
+   * test that ran hooks and was declared elsewhere (a shared helper module or package) belongs to the
+   * first test file, from the current block on, whose child journal has a matching ended test not yet
+   * attributed (a test's journal record is written before node reports it). A skipped test ran no hooks
+   * and has no journal record: it belongs to the current block, which a file's own test:summary closes
+   * (22.10+). Without any of that, the defining file stands in. In-process (no per-file blocks, and only
+   * files whose tests ran hooks are known) a skipped test or an empty suite stays in its defining file
+   * unless that file is known to be a helper.
    */
-  #entryOf(file: string, isSuite: boolean, full: string, passed: boolean): string {
+  #entryOf(file: string, isSuite: boolean, full: string, passed: boolean, ran: boolean, fromChildren: string | undefined): string {
     // In-process, node's only per-file tests are those of files that declare none: the hooks know better.
     const inProcess = this.#opts.inProcessFiles;
     const files = inProcess ? inProcess() : this.#testFiles;
+    const outcome = passed ? 'passed' : 'failed';
     const own = files.indexOf(file);
-    if (own >= 0) {
-      if (own > this.#block) this.#block = own;
-      this.#blockKnown = true;
-      return file;
+    const place = (i: number): string => {
+      if (i > this.#block) this.#block = i;
+      for (const g of this.#guessed) if (g.block === i) g.sure = true;
+      return files[i]!;
+    };
+    if (isSuite && fromChildren !== undefined) {
+      const i = files.indexOf(fromChildren);
+      return i >= 0 ? place(i) : fromChildren;
     }
-    // In-process the list holds only files whose tests ran hooks: a suite elsewhere stays where it is.
-    if (isSuite && inProcess) return file;
+    if (own >= 0) {
+      // Its journal record is spoken for: a same-named helper test of this file must not take it.
+      if (ran && !isSuite) this.#attribute(file, full, outcome);
+      return place(own);
+    }
+    // In-process the list holds only files whose tests ran hooks: a test file whose tests all skipped is
+    // not in it. What the journals cannot place stays where it was declared, unless that file is a helper.
+    if (inProcess && (isSuite || !ran) && !this.#helpers.has(file)) return file;
+    const current = (): string => (this.#block < files.length ? files[this.#block]! : file);
     const lookup = this.#opts.journalEnded;
-    if (isSuite || !lookup || files.length === 0) return this.#blockKnown ? files[this.#block]! : file;
+    if (!ran && !isSuite && files.length > 0) this.#guessed.push({ name: full, file, entry: current(), block: this.#block, sure: false });
+    if (isSuite || !ran || !lookup || files.length === 0) return current();
     // First with the same outcome; then any (a later hook can change a test's outcome after our afterEach).
-    for (const outcome of [passed ? 'passed' : 'failed', 'any'] as const) {
+    for (const match of [outcome, 'any'] as const) {
       for (let i = this.#block; i < files.length; i++) {
         const entry = files[i]!;
         const ended = lookup(entry, full);
         const attributed = (o: string): number => this.#attributed.get(JSON.stringify([entry, full, o])) ?? 0;
-        const free = outcome === 'any' ? ended.passed + ended.failed - attributed('passed') - attributed('failed') : ended[outcome] - attributed(outcome);
+        const free = match === 'any' ? ended.passed + ended.failed - attributed('passed') - attributed('failed') : ended[match] - attributed(match);
         if (free <= 0) continue;
-        const k = JSON.stringify([entry, full, passed ? 'passed' : 'failed']);
-        this.#attributed.set(k, (this.#attributed.get(k) ?? 0) + 1);
-        this.#block = i;
-        this.#blockKnown = true;
-        return entry;
+        this.#attribute(entry, full, outcome);
+        this.#helpers.add(file);
+        return place(i);
       }
     }
-    return file;
+    return current();
+  }
+
+  #attribute(entry: string, full: string, outcome: 'passed' | 'failed'): void {
+    const k = JSON.stringify([entry, full, outcome]);
+    this.#attributed.set(k, (this.#attributed.get(k) ?? 0) + 1);
+  }
+
+  /** A file's own test:summary ends its block (it is reported in declaration order): the next block is the next file's. */
+  #endBlock(file: string): void {
+    if (this.#opts.inProcessFiles) return;
+    const i = this.#testFiles.indexOf(this.#rel(file));
+    this.#blocksDelimited = true;
+    if (i < 0 || i < this.#block) return;
+    this.#block = i + 1;
   }
 
   #complete(data: EventData): void {
