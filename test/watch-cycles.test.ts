@@ -18,8 +18,9 @@ const restarted: TestEvent = { type: 'test:watch:restarted' };
 
 /** The items, with events shown by type (and name) and cycle ends as '|'. */
 async function split(events: TestEvent[]): Promise<string[]> {
+  // node's stream hands events over asynchronously.
   async function* source(): AsyncGenerator<TestEvent> {
-    yield* events;
+    for (const e of events) yield await Promise.resolve(e);
   }
   const out: string[] = [];
   for await (const item of watchCycles(source(), 50) as AsyncGenerator<CycleItem>) out.push('end' in item ? '|' : item.event.data?.name ?? item.event.type);
