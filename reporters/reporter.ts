@@ -147,8 +147,10 @@ function onAbort(open: OpenRun, isolation: 'process' | 'none'): () => void {
       // Alone, we would swallow the signal: close the record and let it take its default course.
       if (process.listenerCount(name) === 1) {
         const recorder = open.current();
-        if (recorder) recorder.finish(open.drained() ? undefined : { signal });
-        else open.idle();
+        if (recorder && !recorder.finished) {
+          recorder.keepWorkDir = false;
+          recorder.finish(open.drained() ? undefined : { signal });
+        } else open.idle();
         process.removeListener(name, listener);
         process.kill(process.pid, name);
       }
@@ -158,8 +160,9 @@ function onAbort(open: OpenRun, isolation: 'process' | 'none'): () => void {
   });
   const onExit = (): void => {
     const recorder = open.current();
-    if (!recorder) return open.idle();
-    if (recorder.finished) return;
+    if (!recorder || recorder.finished) return open.idle();
+    // The process ends: no later cycle needs the work dir.
+    recorder.keepWorkDir = false;
     // No signal: node exited before our stream ended (--test-force-exit exits once all tests finished).
     // If every test file's process reported its end, the run did end: finish it as it stands (lost
     // results come back from the child journals); otherwise it was cut short.

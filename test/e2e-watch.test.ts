@@ -7,7 +7,8 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { cleanEnv, copyFixture, countsAsNode, NODE, parseLines } from './helpers/run.js';
 import { cli } from './helpers/evidence.js';
@@ -69,7 +70,9 @@ describe('watch mode (node --test --watch)', () => {
     writeFileSync(path.join(dir, 'events.mjs'), EVENTS_REPORTER);
     const args = ['--test', '--watch', '--test-reporter=@org/llm-report', '--test-reporter-destination=stream.ndjson', '--test-reporter=tap', '--test-reporter-destination=tap.txt', '--test-reporter=./events.mjs', '--test-reporter-destination=events.out'];
     // Its own process group, so the end of the test can stop node and every test child at once.
-    const child: ChildProcess = spawn(NODE, args, { cwd: dir, env: cleanEnv(), stdio: ['ignore', 'ignore', 'pipe'], detached: true });
+    // Our own temp dir, to see the reporter's work dir (preload, child journals) outlive every cycle and go at the end.
+    const tmp = mkdtempSync(path.join(os.tmpdir(), 'llmr-watch-tmp-'));
+    const child: ChildProcess = spawn(NODE, args, { cwd: dir, env: cleanEnv({ TMPDIR: tmp }), stdio: ['ignore', 'ignore', 'pipe'], detached: true });
     let stderr = '';
     child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
     const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
@@ -98,6 +101,7 @@ describe('watch mode (node --test --watch)', () => {
 
       // Cycle 2: fix mul; node re-runs the two test files that import src/calc.js.
       await new Promise((r) => setTimeout(r, 500));
+      assert.equal(readdirSync(tmp).filter((f) => f.startsWith('llm-report-')).length, 1, 'the work dir outlives cycle 1 (the next cycle\'s children need its preload)');
       edit(path.join(dir, 'src', 'calc.js'), 'a * b + 1', 'a * b');
       await waitFor('cycle 2 run_end in our stream', 60_000, () => runEnds(read(dir, 'stream.ndjson')) === 2);
       await waitFor('cycle 2 TAP counts', 15_000, () => tapCycles(read(dir, 'tap.txt')).length === 2);
@@ -148,6 +152,7 @@ describe('watch mode (node --test --watch)', () => {
       const abortedJournal = parseLines(read(dir, 'llm-report/watch-cycle/journal.ndjson'));
       assert.equal((abortedJournal.at(-1) as RunEndLine).status, 'aborted', 'the aborted cycle\'s journal ends with its end record');
       assert.equal(parseLines(read(dir, 'stream.ndjson')).filter((l) => l.type === 'run_start').length, 3);
+      assert.deepEqual(readdirSync(tmp).filter((f) => f.startsWith('llm-report-')), [], 'the work dir is removed when node exits');
       const still = cli(['verify', 'llm-report'], dir);
       assert.equal(still.status, 0, `the aborted cycle's record joins the sealed set: ${still.stdout}${still.stderr}`);
     } catch (err) {
