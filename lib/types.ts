@@ -72,6 +72,8 @@ export interface RunStartLine {
   isolation: 'process' | 'none';
   /** Per-test coverage mode in effect ('off' also when the user's own coverage tool runs). */
   coverage_mode?: 'test' | 'file' | 'off';
+  /** Watch mode (node --test --watch): which cycle of the session this run is, from 1. */
+  watch_cycle?: number;
   /** Only on the output of `llm-report aggregate`. */
   aggregate?: AggregateInfo;
   /** Evidence: where, how and on what the run happened (line.schema.json#/$defs/provenance). */
@@ -344,6 +346,7 @@ export interface Report {
     isolation: 'process' | 'none';
     signal?: string;
     coverage_mode?: 'test' | 'file' | 'off';
+    watch_cycle?: number;
     /** Copy of provenance.git. */
     git?: GitInfo;
   };

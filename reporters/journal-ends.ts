@@ -5,8 +5,8 @@ import path from 'node:path';
 import { ChildJournals } from './journals.js';
 import type { ChildJournal } from '../lib/events/child-journal.js';
 
-export function journalEnded(workDir: string | undefined, root: string): (entryFile: string, fullName: string) => { passed: number; failed: number } {
-  const journals = new ChildJournals(workDir);
+export function journalEnded(workDir: string | undefined, root: string, from?: ReadonlyMap<string, number>): (entryFile: string, fullName: string) => { passed: number; failed: number } {
+  const journals = new ChildJournals(workDir, from);
   const counts = new Map<string, Map<string, { passed: number; failed: number }>>();
   const read = new Map<ChildJournal, number>();
   return (entryFile, fullName) => {

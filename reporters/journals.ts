@@ -21,19 +21,31 @@ export class ChildJournals {
   /** Journal name prefix by entry file, and the work dir's mtime at the last listing. */
   readonly #prefixes = new Map<string, string>();
   #listedAt = -1;
+  /** Watch mode: where an earlier cycle stopped reading each journal (its records are not this cycle's). */
+  readonly #from: ReadonlyMap<string, number>;
 
-  constructor(dir: string | undefined) {
+  constructor(dir: string | undefined, from: ReadonlyMap<string, number> = new Map()) {
     this.#dir = dir;
+    this.#from = from;
+  }
+
+  /** How far each journal has been read (with the earlier cycles' offsets): where the next watch cycle starts. */
+  offsets(): Map<string, number> {
+    const out = new Map(this.#from);
+    for (const t of this.#tails.values()) out.set(t.name, t.offset);
+    return out;
   }
 
   /** New records of the journals of one entry file (absolute path). */
   poll(entryFile: string): ChildJournal[] {
     let prefix = this.#prefixes.get(entryFile);
     if (prefix === undefined) this.#prefixes.set(entryFile, (prefix = journalPrefix(entryFile)));
-    let tails = [...this.#tails.values()].filter((t) => t.name.startsWith(prefix));
+    // An earlier watch cycle's journal of the same file is not this cycle's: look for the new one.
+    const mine = (t: Tail): boolean => t.name.startsWith(prefix) && !this.#from.has(t.name);
+    let tails = [...this.#tails.values()].filter(mine);
     if (tails.length === 0) {
       this.#discover(true);
-      tails = [...this.#tails.values()].filter((t) => t.name.startsWith(prefix));
+      tails = [...this.#tails.values()].filter(mine);
     }
     for (const t of tails) this.#read(t);
     return tails.map((t) => t.journal);
@@ -64,7 +76,7 @@ export class ChildJournals {
         this.#listedAt = mtime;
       }
       for (const name of readdirSync(this.#dir)) {
-        if (name.endsWith('.ndjson') && !this.#tails.has(name)) this.#tails.set(name, { name, offset: 0, partial: '', journal: { source: name, records: [] } });
+        if (name.endsWith('.ndjson') && !this.#tails.has(name)) this.#tails.set(name, { name, offset: this.#from.get(name) ?? 0, partial: '', journal: { source: name, records: [] } });
       }
     } catch (err) {
       this.warnings.push({ code: 'LLMR_CHILD_JOURNAL_UNREADABLE', message: `cannot list ${this.#dir}: ${(err as Error).message}` });

@@ -1,7 +1,7 @@
 // One run's record: the lines so far, the journal, and the end of the run. Everything in finish() is
 // synchronous, so the same code closes the record at the end of the stream and from process 'exit'
 // when node stops the run on SIGINT/SIGTERM (its handler calls process.exit before our generator ends).
-import { rmSync } from 'node:fs';
+import { renameSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import picomatch from 'picomatch';
 import { EventNormalizer } from '../lib/events/normalize.js';
@@ -16,6 +16,7 @@ import { ChildJournals } from './journals.js';
 import { toFailure, type FailureContext } from '../lib/events/failure.js';
 import { countRecords, fold, sortedLines } from '../lib/report/fold.js';
 import { Journal, writeRun } from '../lib/output/write.js';
+import { JOURNAL, JOURNAL_CHAIN } from '../lib/evidence/files.js';
 import { emitGithub } from '../lib/ci/github.js';
 import { warning } from '../lib/warnings.js';
 import { autoAnnotate } from '../lib/llm/auto.js';
@@ -37,6 +38,17 @@ export interface RecorderOptions {
   isolation: 'process' | 'none';
   /** Called first thing in finish(): in-process, the tests' hooks write their last records (in-process-host.ts). */
   beforeFinish?: () => void;
+  /** Watch mode, after the first cycle (watch-cycles.ts): how this cycle's record is kept apart from the last complete one. */
+  cycle?: CycleOptions;
+}
+
+export interface CycleOptions {
+  /** The journal goes here while the cycle runs; a complete cycle's journal then moves into the output directory. */
+  pendingDir: string;
+  /** Where the earlier cycles stopped reading the child journals. */
+  childOffsets: ReadonlyMap<string, number>;
+  /** The last complete cycle's seal: an aborted cycle's record is added to it, under pendingDir. */
+  previous: { runId: string; since: number } | undefined;
 }
 
 export interface Finished {
@@ -70,13 +82,16 @@ export class RunRecorder {
   readonly #evidence: EvidenceSetup;
   readonly #redactors: RecordRedactors;
 
+  /** Watch mode: the work dir stays for the next cycle's children (the last one removes it). */
+  keepWorkDir = false;
+
   constructor(opts: RecorderOptions, readonly normalizer: EventNormalizer) {
     this.#opts = opts;
     const { redact, redactPath } = opts.failureContext;
     this.#redactors = { text: redact, path: redactPath ?? redact };
     this.#evidence = prepareEvidence({ root: opts.failureContext.root, outDir: opts.outDir, redact: opts.failureContext.redact, journal: opts.journal });
     this.warnings.push(...this.#evidence.warnings);
-    this.#children = new ChildJournals(opts.workDir);
+    this.#children = new ChildJournals(opts.workDir, opts.cycle?.childOffsets);
     const include = picomatch(opts.coverage.include, { dot: true });
     const exclude = picomatch(opts.coverage.exclude, { dot: true });
     this.#keep = (f) => include(f) && !exclude(f);
@@ -93,7 +108,7 @@ export class RunRecorder {
     }
     if (opts.journal && !this.refused) {
       try {
-        this.#journal = new Journal(path.join(opts.outDir, 'journal.ndjson'));
+        this.#journal = new Journal(path.join(opts.cycle?.pendingDir ?? opts.outDir, JOURNAL));
       } catch (err) {
         this.outputError = `cannot write to ${opts.outDir}: ${(err as Error).message}`;
       }
@@ -180,7 +195,7 @@ export class RunRecorder {
     this.#pendingSeen.set(key, occurrence);
     const line: TestLine = {
       type: 'test',
-      id: testId('test', entry, parents, data.name, occurrence),
+      id: testId('test', entry, parents, data.name, occurrence, file),
       file,
       entry_file: entry,
       line: data.line ?? 0,
@@ -203,6 +218,7 @@ export class RunRecorder {
     }
   }
 
+  /**
    * Keep a line and append it to the journal at once. The one door to every output (stream, journal,
    * fold, every artifact): what goes out is a redacted copy (lib/redact/records.ts). `records` keeps the
    * raw test lines, for what must still find the real files (child journals, per-file grouping).
@@ -265,19 +281,24 @@ export class RunRecorder {
     this.record(end);
     this.#journal?.close();
 
+    // Watch mode: a complete cycle replaces the last one; an aborted one is kept beside it (watch-cycles.ts).
+    const cycle = this.#opts.cycle;
+    const keptApart = cycle !== undefined && report.run.status === 'aborted';
+    const outDir = keptApart ? cycle.pendingDir : this.#opts.outDir;
     let reportPath: string | undefined;
     try {
       if (!this.refused) {
-        writeEvidenceInputs(this.#opts.outDir, this.#evidence);
+        if (cycle && !keptApart && this.#journal) placeJournal(cycle.pendingDir, this.#opts.outDir);
+        writeEvidenceInputs(outDir, this.#evidence);
         const pages = this.#opts.pages ?? { html: true, pdf: false, chromiumPath: '/usr/bin/chromium' };
-        reportPath = writeRun(this.#opts.outDir, report, sortedLines(report, this.#start, end, coverage), { ...pages, integrity: this.#evidence.integrity }).report;
+        reportPath = writeRun(outDir, report, sortedLines(report, this.#start, end, coverage), { ...pages, integrity: this.#evidence.integrity }).report;
       }
     } catch (err) {
       // Said even after a journal problem: that the report is missing too is news.
       const problem = `cannot write the report to ${this.#opts.outDir}: ${(err as Error).message}`;
       this.outputError = this.outputError ? `${this.outputError}; ${problem}` : problem;
     }
-    if (this.#opts.workDir) rmSync(this.#opts.workDir, { recursive: true, force: true });
+    if (this.#opts.workDir && !this.keepWorkDir) rmSync(this.#opts.workDir, { recursive: true, force: true });
     // llm.auto_annotate: annotations (advisory) into the written report. Never after an abort, never the verdict.
     if (reportPath && !aborted && report.run.status !== 'aborted') {
       const auto = autoAnnotate(this.#opts.outDir, this.#opts.failureContext.root);
@@ -286,7 +307,9 @@ export class RunRecorder {
     // The seal goes last, over every file of the output directory (annotations included).
     if (reportPath) {
       try {
-        const sealed = sealDir(this.#opts.outDir, { key: this.#evidence.key, hmacKeyEnv: this.#evidence.hmacKeyEnv, runId: report.run.run_id, since: this.#startedMs, exclude: this.#evidence.unsealable });
+        // An aborted cycle's record joins the last complete cycle's seal (same run id and start), so verify still passes.
+        const seal = keptApart ? cycle.previous : { runId: report.run.run_id, since: this.#startedMs };
+        const sealed = seal ? sealDir(this.#opts.outDir, { key: this.#evidence.key, hmacKeyEnv: this.#evidence.hmacKeyEnv, runId: seal.runId, since: seal.since, exclude: this.#evidence.unsealable }) : { stale: [] };
         for (const f of sealed.stale) process.stderr.write(`llm-report: LLMR_EVIDENCE_STALE_FILE: ${this.#redactors.path(f)} is older than this run and was left out of the seal; delete it (or use a fresh output_dir)\n`);
       } catch (err) {
         this.outputError ??= `cannot seal the evidence in ${this.#opts.outDir}: ${(err as Error).message}`;
@@ -301,6 +324,22 @@ export class RunRecorder {
     this.finished = { lines: this.lines, report, reportPath, outputError: this.outputError && this.#redactors.text(this.outputError), ...(this.refused ? { refused: true } : {}) };
     return { tail: this.lines.slice(first), finished: this.finished };
   }
+
+  /** When the run started (ms), for the seal of a later aborted watch cycle. */
+  get startedMs(): number {
+    return this.#startedMs;
+  }
+
+  /** Where this run stopped reading the child journals: the next watch cycle starts there. */
+  childOffsets(): Map<string, number> {
+    return this.#children.offsets();
+  }
+}
+
+/** A complete watch cycle's journal (and its chain) replaces the previous cycle's in the output directory. */
+function placeJournal(pendingDir: string, outDir: string): void {
+  for (const name of [JOURNAL, JOURNAL_CHAIN]) renameSync(path.join(pendingDir, name), path.join(outDir, name));
+  rmSync(pendingDir, { recursive: true, force: true });
 }
 
 function mergeFileLines(a: FileLines[], b: FileLines[]): FileLines[] {

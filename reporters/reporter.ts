@@ -17,6 +17,7 @@ import { SCHEMA_VERSION } from '../lib/types.js';
 import { emptyCounts } from '../lib/report/fold.js';
 import type { Line, RunEndLine, RunStartLine, Warning } from '../lib/types.js';
 import { RunRecorder } from './recorder.js';
+import { WatchCycles, opensCycle, watchCycles, watchFlag } from './watch-cycles.js';
 import { journalEnded } from './journal-ends.js';
 import { PRELOAD_SOURCE } from './preload-source.js';
 import { inProcessHost, publishHost } from './in-process-host.js';
@@ -139,15 +140,28 @@ export function readFlags(argv: string[], cwd: string): ReporterFlags {
   return { destination, isolation, reporter: index >= 0 ? reporters[index] : undefined };
 }
 
+/** What the signal and exit handlers close: the open run (in watch mode, the open cycle), if any. */
+interface OpenRun {
+  current: () => RunRecorder | undefined;
+  /** The open watch cycle had drained: every test ended, so it is complete, signal or not. */
+  drained: () => boolean;
+  /** Nothing open (between watch cycles): clean up only. */
+  idle: () => void;
+}
+
 /** Node stops a run on SIGINT/SIGTERM with process.exit(); note which signal it was, and close our record on 'exit'. */
-function onAbort(recorder: RunRecorder, isolation: 'process' | 'none'): () => void {
+function onAbort(open: OpenRun, isolation: 'process' | 'none'): () => void {
   let signal: string | undefined;
   const listeners = (['SIGINT', 'SIGTERM'] as const).map((name) => {
     const listener = (): void => {
       signal = name;
       // Alone, we would swallow the signal: close the record and let it take its default course.
       if (process.listenerCount(name) === 1) {
-        recorder.finish({ signal });
+        const recorder = open.current();
+        if (recorder && !recorder.finished) {
+          recorder.keepWorkDir = false;
+          recorder.finish(open.drained() ? undefined : { signal });
+        } else open.idle();
         process.removeListener(name, listener);
         process.kill(process.pid, name);
       }
@@ -156,13 +170,16 @@ function onAbort(recorder: RunRecorder, isolation: 'process' | 'none'): () => vo
     return [name, listener] as const;
   });
   const onExit = (): void => {
-    if (recorder.finished) return;
+    const recorder = open.current();
+    if (!recorder || recorder.finished) return open.idle();
+    // The process ends: no later cycle needs the work dir.
+    recorder.keepWorkDir = false;
     // No signal: node exited before our stream ended (--test-force-exit exits once all tests finished).
     // If every test file's process reported its end, the run did end: finish it as it stands (lost
     // results come back from the child journals); otherwise it was cut short.
     const { normalizer } = recorder;
-    const ended = isolation === 'process' && normalizer.testFiles.length > 0 && normalizer.testFiles.every((f) => normalizer.fileOutcomes.has(f));
-    const { finished } = recorder.finish(signal ? { signal } : ended ? undefined : {});
+    const ended = open.drained() || (isolation === 'process' && normalizer.testFiles.length > 0 && normalizer.testFiles.every((f) => normalizer.fileOutcomes.has(f)));
+    const { finished } = recorder.finish(signal && !open.drained() ? { signal } : ended ? undefined : {});
     // Too late for the generator's own check: make the exit status follow the verdict here.
     if (finished.report.run.status !== 'passed' || finished.outputError) process.exitCode ||= 1;
   };
@@ -187,6 +204,7 @@ export default async function* llmReport(source: AsyncIterable<TestEvent>): Asyn
     return;
   }
   const { config } = loaded;
+  const settings = loaded;
   const redact = createRedactor({ secretValues: loaded.secret_values, patterns: config.redact.patterns, disabled: config.redact.disabled });
   const flags = readFlags([...process.execArgv, ...process.argv.slice(1)], cwd);
   if (flags.isolation === 'none') {
@@ -196,70 +214,105 @@ export default async function* llmReport(source: AsyncIterable<TestEvent>): Asyn
   const tty = flags.destination === 'stdout' ? process.stdout.isTTY : flags.destination === 'stderr' ? process.stderr.isTTY : false;
   const human = config.human === 'always' || (config.human === 'auto' && tty === true);
   const failureContext = { root: cwd, redact, redactPath: pathRedactor(redact), stackFrames: config.stack_frames, maxChars: 8192 };
-  const normalizer = new EventNormalizer({ ...failureContext, stderrTail: 4096, captureOutput: config.capture_output, outputCap: config.output_cap_bytes, journalEnded: journalEnded(workDir, cwd), inProcessFiles: inProcessFiles(cwd) });
-  const recorder = new RunRecorder(
-    {
-      outDir: path.resolve(cwd, config.output_dir),
-      journal: config.journal,
-      workDir,
-      captureOutput: config.capture_output,
-      failureContext,
-      now: nowIso,
-      coverage: { ...config.coverage, mode: coverageMode },
+  const outDir = path.resolve(cwd, config.output_dir);
+  const argv = [...process.execArgv, ...process.argv.slice(1)];
+  const watch = new WatchCycles(outDir, workDir, watchFlag(argv));
+  // One record per run; in watch mode, one per cycle (watch-cycles.ts).
+  const openRun = (): { recorder: RunRecorder; start: RunStartLine } => {
+    const cycle = watch.open();
+    const normalizer = new EventNormalizer({ ...failureContext, stderrTail: 4096, captureOutput: config.capture_output, outputCap: config.output_cap_bytes, journalEnded: journalEnded(workDir, cwd, cycle.options?.childOffsets), inProcessFiles: inProcessFiles(cwd) });
+    const recorder = new RunRecorder(
+      {
+        outDir,
+        journal: config.journal,
+        workDir,
+        captureOutput: config.capture_output,
+        failureContext,
+        now: nowIso,
+        coverage: { ...config.coverage, mode: coverageMode },
+        isolation: flags.isolation,
+        beforeFinish: () => inProcessHost()?.finish?.(typeof process.exitCode === 'number' ? process.exitCode : 0),
+        pages: { html: config.html, pdf: config.pdf, chromiumPath: config.chromium_path },
+        cycle: cycle.options,
+      },
+      normalizer,
+    );
+    recorder.warnings.push(...settings.warnings, ...setupWarnings);
+    const start: RunStartLine = {
+      type: 'run_start',
+      schema_version: SCHEMA_VERSION,
+      tool: { name: TOOL_NAME, version: TOOL_VERSION },
+      node_version: process.version,
+      platform: process.platform,
+      arch: process.arch,
+      run_id: randomUUID(),
+      started_at: nowIso(),
+      // Under --test, process.argv[1..] are the test files named on the command line (none: argv is [node]).
+      argv: sanitizeArgv([path.basename(process.argv0 || 'node'), ...process.execArgv, ...process.argv.slice(1)], redact).map((a) => a.split(cwd + path.sep).join('')),
+      env_names: settings.env_names,
+      config_sha256: settings.sha256,
       isolation: flags.isolation,
-      beforeFinish: () => inProcessHost()?.finish?.(typeof process.exitCode === 'number' ? process.exitCode : 0),
-      pages: { html: config.html, pdf: config.pdf, chromiumPath: config.chromium_path },
-    },
-    normalizer,
-  );
-  recorder.warnings.push(...loaded.warnings, ...setupWarnings);
-  const detach = onAbort(recorder, flags.isolation);
-  workDirOwned = true;
+      coverage_mode: coverageMode,
+    };
+    if (watch.watching || cycle.number > 1) start.watch_cycle = cycle.number;
+    return { recorder, start };
+  };
   const show = (line: Line): string => {
     if (!human) return toNdjsonLine(line);
     return line.type === 'test' || line.type === 'suite' ? progressMark(line) : '';
   };
+  /** Close a run (a watch cycle): its last lines, the human summary, the verdict in the exit status. */
+  function* close(recorder: RunRecorder): Generator<string> {
+    const { tail, finished } = recorder.finish(undefined);
+    watch.closed(recorder);
+    for (const line of tail) {
+      const out = show(line);
+      if (out) yield out;
+    }
+    if (human) yield terminalSummary(finished.report, finished.reportPath && path.relative(cwd, finished.reportPath), process.stdout.hasColors?.() ?? false);
+    if (finished.outputError) {
+      // The NDJSON stream above is complete; only the files are missing. Say so loudly and fail the run.
+      process.stderr.write(`llm-report: ${finished.refused ? 'LLMR_OUTPUT_DIR_REFUSED' : 'LLMR_OUTPUT_UNWRITABLE'}: ${finished.outputError}\n`);
+      process.exitCode = 1;
+    }
+    if (finished.report.run.status !== 'passed') process.exitCode ||= 1;
+  }
 
-  const start: RunStartLine = {
-    type: 'run_start',
-    schema_version: SCHEMA_VERSION,
-    tool: { name: TOOL_NAME, version: TOOL_VERSION },
-    node_version: process.version,
-    platform: process.platform,
-    arch: process.arch,
-    run_id: randomUUID(),
-    started_at: nowIso(),
-    // Under --test, process.argv[1..] are the test files named on the command line (none: argv is [node]).
-    argv: sanitizeArgv([path.basename(process.argv0 || 'node'), ...process.execArgv, ...process.argv.slice(1)], redact).map((a) => a.split(cwd + path.sep).join('')),
-    env_names: loaded.env_names,
-    config_sha256: loaded.sha256,
-    isolation: flags.isolation,
-    coverage_mode: coverageMode,
-  };
-  yield show(recorder.record(start));
+  let run: RunRecorder | undefined;
+  let opened = openRun();
+  run = opened.recorder;
+  const detach = onAbort({ current: () => run, drained: () => watch.drained, idle: () => watch.idle() }, flags.isolation);
+  workDirOwned = true;
+  yield show(run.record(opened.start));
 
-  for await (const event of source) {
-    if (event.type === 'test:dequeue' && event.data) recorder.dequeued(event.data);
-    for (const rec of normalizer.push(event)) {
-      const out = show(recorder.record(rec));
+  for await (const item of watchCycles(source)) {
+    if ('end' in item) {
+      if (run) yield* close(run);
+      run = undefined;
+      continue;
+    }
+    const event = item.event;
+    if (!run) {
+      // Between watch cycles: the next cycle opens at its first test event.
+      if (!opensCycle(event)) continue;
+      opened = openRun();
+      run = opened.recorder;
+      yield show(run.record(opened.start));
+    }
+    if (event.type === 'test:watch:drained') watch.markDrained(run);
+    if (event.type === 'test:dequeue' && event.data) run.dequeued(event.data);
+    for (const rec of run.normalizer.push(event)) {
+      const out = show(run.record(rec));
       if (out) yield out;
     }
   }
   // Our signal listeners stay until the record is closed: without a listener a SIGINT/SIGTERM kills at
   // once, mid-write, leaving a journal that says the run ended and no report; with one it waits.
-  const { tail, finished } = recorder.finish(undefined);
+  if (run) {
+    run.keepWorkDir = false;
+    yield* close(run);
+  } else watch.idle();
   detach();
-  for (const line of tail) {
-    const out = show(line);
-    if (out) yield out;
-  }
-  if (human) yield terminalSummary(finished.report, finished.reportPath && path.relative(cwd, finished.reportPath), process.stdout.hasColors?.() ?? false);
-  if (finished.outputError) {
-    // The NDJSON stream above is complete; only the files are missing. Say so loudly and fail the run.
-    process.stderr.write(`llm-report: ${finished.refused ? 'LLMR_OUTPUT_DIR_REFUSED' : 'LLMR_OUTPUT_UNWRITABLE'}: ${finished.outputError}\n`);
-    process.exitCode = 1;
-  }
-  if (finished.report.run.status !== 'passed') process.exitCode ||= 1;
 }
 
 /**

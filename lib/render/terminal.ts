@@ -39,7 +39,8 @@ export function terminalSummary(report: Report, reportPath: string | undefined, 
   if (s.incomplete) parts.push(`${s.incomplete} incomplete`);
   parts.push(`${s.suites} suites`, `${s.files} files`);
   const status = report.run.status === 'passed' ? green('PASSED') : red(report.run.status.toUpperCase());
-  out.push(`${status}  ${parts.join(', ')}`);
+  // Watch mode: one such line per cycle, so say which.
+  out.push(`${report.run.watch_cycle ? `[cycle ${report.run.watch_cycle}] ` : ''}${status}  ${parts.join(', ')}`);
   if (report.warnings.length) out.push(`${report.warnings.length} warning(s): ${[...new Set(report.warnings.map((w) => w.code))].join(', ')}`);
   if (reportPath) out.push(`report: ${reportPath}`);
   return out.join('\n') + '\n';

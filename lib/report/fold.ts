@@ -277,6 +277,7 @@ export function fold(lines: Iterable<Line>, readWarnings: Warning[] = [], origin
     warnings: dedupeWarnings(warnings).sort(compareWarnings),
   };
   if (s.coverage_mode) report.run.coverage_mode = s.coverage_mode;
+  if (s.watch_cycle !== undefined) report.run.watch_cycle = s.watch_cycle;
   if (coverage.size > 0 || s.coverage_mode === 'test' || s.coverage_mode === 'file') {
     report.coverage = coverageSummary([...coverage.values()].sort((a, b) => byText(a.file, b.file)), s.coverage_mode === 'file' ? 'file' : 'test');
   }

@@ -1,0 +1,121 @@
+// Watch mode (`node --test --watch`): one TestsStream carries every cycle, and node never ends it (SIGINT
+// exits the process). Each cycle is a run of its own: node marks its end with test:watch:drained, then
+// sends that cycle's closing plan, count diagnostics and (22+) test:summary, all at once. The reporter
+// closes the cycle's record after those, and opens the next one at the next cycle's first test event.
+// Detected by event type only: a stream without test:watch:drained is one run, as before.
+import { rmSync } from 'node:fs';
+import path from 'node:path';
+import type { TestEvent } from '../lib/events/normalize.js';
+import type { CycleOptions, RunRecorder } from './recorder.js';
+
+/** Inside the output directory: the journal of the cycle in progress; after an interrupted cycle, its record. */
+export const WATCH_DIR = 'watch-cycle';
+
+/** After drained, how long to wait for the cycle's closing events on versions without test:summary (Node 20). */
+const CLOSING_MS = 250;
+
+export type CycleItem = { event: TestEvent } | { end: true };
+
+/** The events node sends to close a run (and, in watch mode, a cycle): nesting 0, no file. */
+function closing(e: TestEvent): boolean {
+  const d = e.data;
+  if (d?.file !== undefined) return false;
+  return e.type === 'test:plan' || e.type === 'test:summary' || e.type === 'test:coverage' || (e.type === 'test:diagnostic' && d?.nesting === 0);
+}
+
+/** Whether an event belongs to a cycle's tests (and opens one when none is open). */
+export function opensCycle(e: TestEvent): boolean {
+  return e.type !== 'test:watch:drained' && e.type !== 'test:watch:restarted' && !closing(e);
+}
+
+/**
+ * node's events with an `{ end }` after each watch cycle's last event: its run test:summary, the next
+ * cycle's first event, or a short quiet spell after drained (the closing events come in the same tick).
+ */
+export async function* watchCycles(source: AsyncIterable<TestEvent>, closingMs = CLOSING_MS): AsyncGenerator<CycleItem, void> {
+  const it = source[Symbol.asyncIterator]();
+  let draining = false;
+  let next: Promise<IteratorResult<TestEvent>> | undefined;
+  for (;;) {
+    next ??= it.next();
+    let r: IteratorResult<TestEvent> | 'quiet';
+    if (draining) {
+      let timer: NodeJS.Timeout | undefined;
+      const quiet = new Promise<'quiet'>((resolve) => (timer = setTimeout(() => resolve('quiet'), closingMs)));
+      r = await Promise.race([next, quiet]);
+      clearTimeout(timer);
+    } else r = await next;
+    if (r === 'quiet') {
+      draining = false;
+      yield { end: true };
+      continue;
+    }
+    next = undefined;
+    if (r.done) return;
+    const e = r.value;
+    if (draining && !closing(e)) {
+      draining = false;
+      yield { end: true };
+    }
+    yield { event: e };
+    if (draining && e.type === 'test:summary') {
+      draining = false;
+      yield { end: true };
+    }
+    if (e.type === 'test:watch:drained') draining = true;
+  }
+}
+
+/** `--watch` or `--watch-path` among node's flags: then even the first cycle's run_start says watch_cycle 1. */
+export function watchFlag(argv: readonly string[]): boolean {
+  return argv.some((a) => a === '--watch' || a.startsWith('--watch=') || a.startsWith('--watch-path'));
+}
+
+/** Between cycles: their numbers, where the child journals were read to, and the last complete cycle's seal. */
+export class WatchCycles {
+  /** Cycles opened so far (the current one's number while one is open). */
+  cycle = 0;
+  /** The open cycle saw test:watch:drained: all its tests ended, so it is complete even if node stops now. */
+  drained = false;
+  /** Watch mode is known: from the flags, or from the first drained. */
+  watching: boolean;
+  #offsets: ReadonlyMap<string, number> = new Map();
+  #previous: CycleOptions['previous'];
+
+  constructor(
+    readonly outDir: string,
+    readonly workDir: string | undefined,
+    flag: boolean,
+  ) {
+    this.watching = flag;
+  }
+
+  /** The number for the next cycle's run_start, and its recorder's options (none for the first: a run as usual). */
+  open(): { number: number; options: CycleOptions | undefined } {
+    this.cycle++;
+    this.drained = false;
+    const options = this.cycle === 1 ? undefined : { pendingDir: path.join(this.outDir, WATCH_DIR), childOffsets: this.#offsets, previous: this.#previous };
+    return { number: this.cycle, options };
+  }
+
+  /** test:watch:drained: the cycle is complete; the work dir (the preload, the journals) must outlive it. */
+  markDrained(recorder: RunRecorder): void {
+    this.drained = true;
+    this.watching = true;
+    recorder.keepWorkDir = true;
+    // What an interrupted cycle of an earlier session left beside its report is stale now.
+    if (this.cycle === 1) rmSync(path.join(this.outDir, WATCH_DIR), { recursive: true, force: true });
+  }
+
+  /** After a cycle's finish(): the next one reads the child journals from here on and, if stopped, joins this seal. */
+  closed(recorder: RunRecorder): void {
+    this.#offsets = recorder.childOffsets();
+    const f = recorder.finished;
+    if (f?.reportPath && f.report.run.status !== 'aborted') this.#previous = { runId: f.report.run.run_id, since: recorder.startedMs };
+  }
+
+  /** node exits between cycles: nothing is open, only the work dir is left to remove. */
+  idle(): void {
+    if (this.workDir) rmSync(this.workDir, { recursive: true, force: true });
+  }
+}
