@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { BUNDLE, REPO, cleanEnv, NODE } from './helpers/run.js';
 import { docPages, runnableBlocks, type RunnableBlock } from './helpers/docs.js';
-import { jqDir, need, onPath } from './helpers/prereq.js';
+import { auditTools, jqDir, need } from './helpers/prereq.js';
 
 // The docs' jq examples run with the system's jq, else with jq-wasm (devDependency) through a shim.
 const jq = jqDir(NODE);
@@ -54,7 +54,7 @@ test('the pages users copy from first have runnable blocks', () => {
 
 const uses = (blocks: RunnableBlock[], cmd: string): boolean => blocks.some((b) => new RegExp(`(^|[\\s|(;$])${cmd}\\b`, 'm').test(b.script));
 const skipOf = (blocks: RunnableBlock[]): string | false =>
-  (uses(blocks, 'jq') && noJq) || BASE.filter((t) => uses(blocks, t)).map((t) => need(t, onPath(t), `install ${t} (apt-get install ${t === 'sha256sum' ? 'coreutils' : t})`)).find(Boolean) || false;
+  (uses(blocks, 'jq') && noJq) || auditTools(BASE.filter((t) => uses(blocks, t)));
 
 for (const { page, blocks } of pages) {
   test(`runnable blocks of ${page} (${blocks.length})`, { skip: skipOf(blocks) }, () => {

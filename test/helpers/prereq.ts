@@ -2,7 +2,7 @@
 // stands in for it (devDependencies, so `npm ci` is all a machine needs). A suite whose prerequisite is
 // missing is skipped with one line naming it and how to get it: `describe(name, { skip: need(...) })`.
 // Under CI=true a missing prerequisite fails the file instead, so CI never passes by skipping.
-import { accessSync, constants, existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, existsSync, mkdirSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
@@ -74,4 +74,38 @@ export function jqDir(node = process.execPath): { dir: string | undefined; from:
   mkdirSync(dir, { recursive: true });
   writeFileSync(path.join(dir, 'jq'), `#!/bin/sh\nexec "${node}" "${JQ_SHIM}" "$@"\n`, { mode: 0o755 });
   return { dir, from: 'jq-wasm' };
+}
+
+/** The tools a machine with only Node and npm lacks (test/bare-machine.test.ts hides them). */
+export const BARE_HIDDEN = /^(chromium.*|google-chrome.*|pdf.*|jq)$/;
+
+/** A PATH like `pathVar` with every executable whose name matches `hide` left out: each directory is
+ *  mirrored by a directory of symlinks to everything else in it (nothing is uninstalled). */
+export function barePath(into: string, hide = BARE_HIDDEN, pathVar = process.env.PATH ?? ''): string {
+  const dirs: string[] = [];
+  pathVar.split(path.delimiter).filter(Boolean).forEach((dir, i) => {
+    let names: string[];
+    try {
+      names = readdirSync(dir);
+    } catch {
+      return;
+    }
+    const mirror = path.join(into, String(i));
+    mkdirSync(mirror, { recursive: true });
+    for (const name of names) if (!hide.test(name)) symlinkSync(path.join(dir, name), path.join(mirror, name));
+    dirs.push(mirror);
+  });
+  return dirs.join(path.delimiter);
+}
+
+const PACKAGE: Record<string, string> = { sha256sum: 'coreutils' };
+
+/** openssl, tar, sha256sum, git: on nearly every machine, never from npm (the point is the auditor's own
+ *  tools). The skip reason for the first one missing, or false (see need). */
+export function auditTools(names: string[]): string | false {
+  for (const name of names) {
+    const skip = need(name, onPath(name), `install ${name} (apt-get install ${PACKAGE[name] ?? name})`);
+    if (skip) return skip;
+  }
+  return false;
 }
