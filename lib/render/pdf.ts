@@ -4,12 +4,13 @@
 // default path, a Chromium from npm (@sparticuz/chromium, when the project installed it) prints it.
 // When playwright-core or any browser is missing the caller gets a PdfError to turn into warning
 // LLMR_PDF_UNAVAILABLE.
-import { existsSync, mkdirSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import Mustache from 'mustache';
+import { toolChildEnv } from '../config/internal-env.js';
 
 export const DEFAULT_CHROMIUM = '/usr/bin/chromium';
 /** A registry package that carries a Chromium build (extracted to the temp directory on first use). */
@@ -70,10 +71,27 @@ export async function npmChromium(): Promise<string> {
     }
   }
   try {
-    return await mod.default.executablePath();
+    const exe = await mod.default.executablePath();
+    // Its fonts come extracted next to it (<tmp>/fonts/fonts), but its own fonts.conf names /tmp and is
+    // used only on AWS Lambda: a machine without system fonts would print pages with no text. Ours adds
+    // them to the system's fonts.
+    const dir = path.dirname(exe);
+    writeFileSync(
+      fontsConf(exe),
+      `<?xml version="1.0"?>\n<!DOCTYPE fontconfig SYSTEM "fonts.dtd">\n<fontconfig>\n  <include ignore_missing="yes">/etc/fonts/fonts.conf</include>\n  <dir>${path.join(dir, 'fonts')}</dir>\n  <cachedir>${path.join(dir, 'llm-report-fonts-cache')}</cachedir>\n</fontconfig>\n`,
+    );
+    return exe;
   } finally {
     rmSync(lock, { recursive: true, force: true });
   }
+}
+
+const fontsConf = (exe: string): string => path.join(path.dirname(exe), 'llm-report-fonts.conf');
+
+/** The environment to start `executablePath` with: for the npm Chromium, with its fonts (see npmChromium). */
+export function browserEnv(executablePath: string): NodeJS.ProcessEnv | undefined {
+  const conf = fontsConf(executablePath);
+  return existsSync(conf) ? { ...toolChildEnv(), FONTCONFIG_FILE: conf } : undefined;
 }
 
 /** Why a PDF cannot be made here, or undefined when it can (checked before anything is written). */
@@ -139,7 +157,8 @@ export async function renderPdf(printHtml: string, opts: PdfOptions): Promise<Ui
   }
   let browser: Awaited<ReturnType<Playwright['chromium']['launch']>>;
   try {
-    browser = await pw.chromium.launch({ executablePath, args: CHROMIUM_ARGS, timeout });
+    const env = browserEnv(executablePath);
+    browser = await pw.chromium.launch({ executablePath, args: CHROMIUM_ARGS, timeout, ...(env ? { env } : {}) });
   } catch (err) {
     throw new PdfError('LLMR_PDF_UNAVAILABLE', `cannot start ${executablePath}: ${firstLines((err as Error).message)}`);
   }

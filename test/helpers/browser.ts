@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { CHROMIUM_ARGS } from '../../lib/render/pdf.js';
+import { CHROMIUM_ARGS, browserEnv } from '../../lib/render/pdf.js';
 import { HOW_BROWSER, findBrowser, need } from './prereq.js';
 
 const found = await findBrowser();
@@ -18,7 +18,7 @@ export const CHROMIUM_FROM = found?.from;
 export const noBrowser = need('a browser (Chromium or Chrome)', found, HOW_BROWSER);
 
 export async function launch(): Promise<Browser> {
-  return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+  return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, env: browserEnv(CHROMIUM) });
 }
 
 export interface Opened {
