@@ -8,10 +8,11 @@
 import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { REPO, cleanEnv } from './helpers/run.js';
+import { NODE, REPO, cleanEnv } from './helpers/run.js';
+import { pathToFileURL } from 'node:url';
 import { BARE_HIDDEN, CI, barePath, onPath, tool } from './helpers/prereq.js';
 import type { Report } from '../lib/types.js';
 
@@ -72,5 +73,32 @@ describe('a machine with only Node and npm', { skip: nested || git.skip }, () =>
     assert.ok(!report.tests.some((x) => x.status === 'skipped'), 'no test skipped');
     // The browser was the npm one, extracted into the copy's temp directory.
     assert.ok(existsSync(path.join(tmp, 'chromium')), '@sparticuz/chromium extracted its Chromium');
+  });
+});
+
+describe('a missing prerequisite', () => {
+  // A suite that needs a tool no machine has, run by node --test as the suites are.
+  const suite = (dir: string): string => {
+    const file = path.join(dir, 'needs.test.mjs');
+    const prereq = pathToFileURL(path.join(REPO, 'dist', 'test', 'helpers', 'prereq.js')).href;
+    writeFileSync(file, `import { describe, it } from 'node:test';\nimport { need, onPath } from ${JSON.stringify(prereq)};\ndescribe('uses it', { skip: need('frobtool', onPath('frobtool-nowhere'), 'apt-get install frobtool') }, () => { it('runs it', () => {}); });\n`);
+    return file;
+  };
+
+  it('outside CI: the suite is skipped with one line naming it and how to get it', () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'llmr-need-'));
+    const env = cleanEnv();
+    delete env.CI;
+    const r = spawnSync(NODE, ['--test', '--test-reporter=tap', suite(dir)], { cwd: dir, env, encoding: 'utf8' });
+    assert.equal(r.status, 0, r.stdout + r.stderr);
+    assert.match(r.stdout, /^ok 1 - uses it # SKIP needs frobtool: apt-get install frobtool$/m);
+    assert.doesNotMatch(r.stdout, /runs it/);
+  });
+
+  it('under CI=true: the file fails with that line', () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'llmr-need-'));
+    const r = spawnSync(NODE, ['--test', '--test-reporter=tap', suite(dir)], { cwd: dir, env: cleanEnv({ CI: 'true' }), encoding: 'utf8' });
+    assert.equal(r.status, 1, r.stdout + r.stderr);
+    assert.match(r.stdout + r.stderr, /needs frobtool: apt-get install frobtool \(CI=true: a missing prerequisite fails instead of skipping\)/);
   });
 });

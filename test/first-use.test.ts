@@ -31,7 +31,7 @@ describe('--help', () => {
   });
 });
 
-const SUMMARY = /^llm-report: (PASSED|FAILED)  (\d+) tests, (\d+) passed, (\d+) failed, .*  report: (\S+)\r?$/gm;
+const SUMMARY = /^llm-report: (PASSED|FAILED) {2}(\d+) tests, (\d+) passed, (\d+) failed, .* {2}report: (\S+)\r?$/gm;
 const sq = (s: string): string => `'${s.replace(/'/g, `'\\''`)}'`;
 
 describe('the summary line on a terminal', { skip: need('script (util-linux) for a pseudo-terminal', onPath('script'), 'install util-linux (apt-get install util-linux)') }, () => {
