@@ -10,11 +10,16 @@ import { settingUp } from './reporter.js';
 import { inProcessHost } from './in-process-host.js';
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  process.exitCode = await runCli(process.argv.slice(2), {
-    cwd: process.cwd(),
-    stdout: (t) => process.stdout.write(t),
-    stderr: (t) => process.stderr.write(t),
-  });
+  process.exitCode = await runCli(
+    process.argv.slice(2),
+    {
+      cwd: process.cwd(),
+      stdout: (t) => process.stdout.write(t),
+      stderr: (t) => process.stderr.write(t),
+    },
+    // Its help names the file (--test-reporter=./llm-report.mjs), not the package it is not installed as.
+    { asFile: `./${path.basename(fileURLToPath(import.meta.url))}` },
+  );
 } else if (!settingUp) {
   // A second copy while the reporter (the first) is set up for an in-process run: install the hooks by
   // importing the preload the reporter wrote, here, inside node's import of --import modules (the run's

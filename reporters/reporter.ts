@@ -1,6 +1,6 @@
 // The node:test reporter: an async generator over node's events, like node's own reporters.
 // Wiring only: normalize (lib/events), record and fold (recorder.ts, lib/report), render (lib/render).
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
@@ -11,7 +11,7 @@ import { warning } from '../lib/warnings.js';
 import { createRedactor, pathRedactor, sanitizeArgv } from '../lib/redact/index.js';
 import { EventNormalizer, type TestEvent } from '../lib/events/normalize.js';
 import { toNdjsonLine } from '../lib/report/canonical.js';
-import { progressMark, terminalSummary } from '../lib/render/terminal.js';
+import { progressMark, summaryLine, terminalSummary } from '../lib/render/terminal.js';
 import { TOOL_NAME, TOOL_VERSION } from '../lib/generated/version.js';
 import { SCHEMA_VERSION } from '../lib/types.js';
 import { emptyCounts } from '../lib/report/fold.js';
@@ -270,6 +270,11 @@ export default async function* llmReport(source: AsyncIterable<TestEvent>): Asyn
       if (out) yield out;
     }
     if (human) yield terminalSummary(finished.report, finished.reportPath && path.relative(cwd, finished.reportPath), process.stdout.hasColors?.() ?? false);
+    else if (flags.destination && flags.destination !== 'stdout' && flags.destination !== 'stderr' && process.stderr.isTTY && finished.reportPath) {
+      // Our stream went to a file and someone is watching: one line on where the report is (per watch cycle).
+      const page = path.join(path.dirname(finished.reportPath), 'report.html');
+      process.stderr.write(summaryLine(finished.report, path.relative(cwd, existsSync(page) ? page : finished.reportPath)));
+    }
     if (finished.outputError) {
       // The NDJSON stream above is complete; only the files are missing. Say so loudly and fail the run.
       process.stderr.write(`llm-report: ${finished.refused ? 'LLMR_OUTPUT_DIR_REFUSED' : 'LLMR_OUTPUT_UNWRITABLE'}: ${finished.outputError}\n`);

@@ -10,6 +10,10 @@ import { cli, cliInProcess, flipByte, HMAC_ENV, HMAC_KEY, runEvidenceFixture, sh
 import { parseSha256sums } from '../lib/evidence/manifest.js';
 import type { Report } from '../lib/types.js';
 import { loadConfig } from '../lib/config/index.js';
+import { auditTools } from './helpers/prereq.js';
+
+// The real tools an auditor uses: found on the system, or these suites are skipped (fail under CI=true).
+const noTools = auditTools(['openssl', 'sha256sum']);
 
 function allFiles(dir: string, sub = ''): string[] {
   return readdirSync(path.join(dir, sub)).flatMap((f) => {
@@ -25,7 +29,7 @@ const copyOf = (dir: string): string => {
 };
 
 for (const signing of ['ecdsa-p256', 'ed25519', 'hmac'] as Signing[]) {
-  describe(`a run signed with ${signing}`, () => {
+  describe(`a run signed with ${signing}`, { skip: noTools }, () => {
     const run = runEvidenceFixture(signing);
     const out = path.join(run.dir, 'llm-report');
     const hmacArgs = signing === 'hmac' ? ['--hmac-key-env', HMAC_ENV] : [];

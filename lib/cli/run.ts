@@ -29,25 +29,32 @@ const COMMANDS: Record<string, { run: (args: string[], io: CommandIO) => number 
   inventory: { run: inventoryCommand, summary: 'list every test (ids, files, requirement IDs) without running test bodies', help: INVENTORY_HELP },
 };
 
-export function mainHelp(): string {
+/** How the CLI was started: as the package's bin, or (`asFile`, e.g. "./llm-report.mjs") as the single file,
+ *  which is also what --test-reporter names then. */
+export interface CliSelf {
+  asFile?: string;
+}
+
+export function mainHelp(self: CliSelf = {}): string {
   const rows = Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(10)} ${c.summary}`);
-  return `Usage: llm-report <command> [options]
+  const cmd = self.asFile ? `node ${self.asFile}` : 'llm-report';
+  return `Usage: ${cmd} <command> [options]
 
 ${TOOL_NAME} ${TOOL_VERSION}: evidence-grade reports for node:test.
-As a reporter: node --test --test-reporter=${TOOL_NAME}
+As a reporter: node --test --test-reporter=${self.asFile ?? TOOL_NAME}
 
 Commands:
 ${rows.join('\n')}
 
-Run 'llm-report <command> --help' for a command's options.`;
+Run '${cmd} <command> --help' for a command's options.`;
 }
 
-export async function runCli(argv: string[], io: CommandIO): Promise<number> {
+export async function runCli(argv: string[], io: CommandIO, self: CliSelf = {}): Promise<number> {
   const [cmd, ...rest] = argv;
   if (!cmd || cmd === '--help' || cmd === '-h' || cmd === 'help') {
     const topic = cmd === 'help' ? rest[0] : undefined;
     if (topic && COMMANDS[topic]) io.stdout(COMMANDS[topic].help + '\n');
-    else io.stdout(mainHelp() + '\n');
+    else io.stdout(mainHelp(self) + '\n');
     return cmd ? 0 : 2;
   }
   if (cmd === '--version' || cmd === '-v') {
@@ -56,7 +63,7 @@ export async function runCli(argv: string[], io: CommandIO): Promise<number> {
   }
   const command = COMMANDS[cmd];
   if (!command) {
-    io.stderr(`llm-report: unknown command "${cmd}"\n\n${mainHelp()}\n`);
+    io.stderr(`llm-report: unknown command "${cmd}"\n\n${mainHelp(self)}\n`);
     return 2;
   }
   return command.run(rest, io);

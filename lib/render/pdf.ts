@@ -1,12 +1,37 @@
 // The PDF: the print rendering of the report (every test, all detail expanded) printed by the system
 // Chromium through playwright-core. The only module that loads playwright-core, and only on demand:
-// it is an optional dependency (and never part of the zero-install bundle). When it or the browser is
-// missing the caller gets a PdfUnavailable error to turn into warning LLMR_PDF_UNAVAILABLE.
-import { existsSync } from 'node:fs';
+// it is an optional dependency (and never part of the zero-install bundle). With no browser at the
+// default path, a Chromium from npm (@sparticuz/chromium, when the project installed it) prints it.
+// When playwright-core or any browser is missing the caller gets a PdfError to turn into warning
+// LLMR_PDF_UNAVAILABLE.
+import { existsSync, mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import os from 'node:os';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import Mustache from 'mustache';
+import { toolChildEnv } from '../config/internal-env.js';
 
 export const DEFAULT_CHROMIUM = '/usr/bin/chromium';
+/** A registry package that carries a Chromium build (extracted to the temp directory on first use). */
+export const NPM_CHROMIUM = '@sparticuz/chromium';
+
+/** One line: how to get a browser. */
+export const GET_A_BROWSER = `install Chromium (apt-get install chromium) or npm i -D ${NPM_CHROMIUM}, or set chromium_path / --chromium`;
+
+function resolvable(name: string): boolean {
+  try {
+    createRequire(import.meta.url).resolve(name);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The default path is a guess, so a browser from npm may stand in for it; a path the user chose may not. */
+function npmFallback(executablePath: string): boolean {
+  return executablePath === DEFAULT_CHROMIUM && !existsSync(executablePath) && resolvable(NPM_CHROMIUM);
+}
 
 export class PdfError extends Error {
   constructor(
@@ -27,16 +52,52 @@ export interface PdfOptions {
   timeoutMs?: number;
 }
 
+/** The Chromium of @sparticuz/chromium: extracted once to <tmp>/chromium, its path returned. */
+export async function npmChromium(): Promise<string> {
+  const name = NPM_CHROMIUM;
+  const mod = (await import(name)) as { default: { executablePath(): Promise<string> } };
+  // The package extracts without a lock: a second process would start a half-written binary.
+  const lock = path.join(os.tmpdir(), 'llm-report-chromium.lock');
+  for (;;) {
+    try {
+      mkdirSync(lock);
+      break;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+      // A lock left by a killed process: extraction takes seconds, not minutes.
+      const since = statSync(lock, { throwIfNoEntry: false })?.mtimeMs;
+      if (since !== undefined && Date.now() - since > 120_000) rmSync(lock, { recursive: true, force: true });
+      else await sleep(100);
+    }
+  }
+  try {
+    const exe = await mod.default.executablePath();
+    // Its fonts come extracted next to it (<tmp>/fonts/fonts), but its own fonts.conf names /tmp and is
+    // used only on AWS Lambda: a machine without system fonts would print pages with no text. Ours adds
+    // them to the system's fonts.
+    const dir = path.dirname(exe);
+    writeFileSync(
+      fontsConf(exe),
+      `<?xml version="1.0"?>\n<!DOCTYPE fontconfig SYSTEM "fonts.dtd">\n<fontconfig>\n  <include ignore_missing="yes">/etc/fonts/fonts.conf</include>\n  <dir>${path.join(dir, 'fonts')}</dir>\n  <cachedir>${path.join(dir, 'llm-report-fonts-cache')}</cachedir>\n</fontconfig>\n`,
+    );
+    return exe;
+  } finally {
+    rmSync(lock, { recursive: true, force: true });
+  }
+}
+
+const fontsConf = (exe: string): string => path.join(path.dirname(exe), 'llm-report-fonts.conf');
+
+/** The environment to start `executablePath` with: for the npm Chromium, with its fonts (see npmChromium). */
+export function browserEnv(executablePath: string): NodeJS.ProcessEnv | undefined {
+  const conf = fontsConf(executablePath);
+  return existsSync(conf) ? { ...toolChildEnv(), FONTCONFIG_FILE: conf } : undefined;
+}
+
 /** Why a PDF cannot be made here, or undefined when it can (checked before anything is written). */
 export function pdfUnavailable(executablePath: string): string | undefined {
-  try {
-    createRequire(import.meta.url).resolve('playwright-core');
-  } catch {
-    return 'playwright-core is not installed (it is an optional dependency: npm i -D playwright-core)';
-  }
-  if (!existsSync(executablePath)) {
-    return `no browser at ${executablePath} (install Chromium, e.g. apt-get install chromium, or set chromium_path / --chromium)`;
-  }
+  if (!resolvable('playwright-core')) return 'playwright-core is not installed (it is an optional dependency: npm i -D playwright-core)';
+  if (!existsSync(executablePath) && !npmFallback(executablePath)) return `no browser at ${executablePath}: ${GET_A_BROWSER}`;
   return undefined;
 }
 
@@ -86,11 +147,20 @@ export async function renderPdf(printHtml: string, opts: PdfOptions): Promise<Ui
     throw new PdfError('LLMR_PDF_UNAVAILABLE', `cannot load playwright-core: ${(err as Error).message}`);
   }
   const timeout = opts.timeoutMs ?? 60_000;
+  let executablePath = opts.executablePath;
+  if (npmFallback(executablePath)) {
+    try {
+      executablePath = await npmChromium();
+    } catch (err) {
+      throw new PdfError('LLMR_PDF_UNAVAILABLE', `no browser at ${opts.executablePath}, and ${NPM_CHROMIUM} did not give one (${firstLines((err as Error).message)}): ${GET_A_BROWSER}`);
+    }
+  }
   let browser: Awaited<ReturnType<Playwright['chromium']['launch']>>;
   try {
-    browser = await pw.chromium.launch({ executablePath: opts.executablePath, args: CHROMIUM_ARGS, timeout });
+    const env = browserEnv(executablePath);
+    browser = await pw.chromium.launch({ executablePath, args: CHROMIUM_ARGS, timeout, ...(env ? { env } : {}) });
   } catch (err) {
-    throw new PdfError('LLMR_PDF_UNAVAILABLE', `cannot start ${opts.executablePath}: ${firstLines((err as Error).message)}`);
+    throw new PdfError('LLMR_PDF_UNAVAILABLE', `cannot start ${executablePath}: ${firstLines((err as Error).message)}`);
   }
   try {
     const context = await browser.newContext({ javaScriptEnabled: false, offline: true });

@@ -20,6 +20,19 @@ function indent(text: string, by: string): string {
   return text.split('\n').map((l) => by + l).join('\n');
 }
 
+function counts(report: Report): string {
+  const s = report.summary;
+  const parts = [`${s.tests} tests`, `${s.passed} passed`, `${s.failed} failed`, `${s.cancelled} cancelled`, `${s.skipped} skipped`, `${s.todo} todo`];
+  if (s.incomplete) parts.push(`${s.incomplete} incomplete`);
+  parts.push(`${s.suites} suites`, `${s.files} files`);
+  return parts.join(', ');
+}
+
+/** One line for stderr at the end of a run whose stream went to a file: status, counts, the page. */
+export function summaryLine(report: Report, pagePath: string | undefined): string {
+  return `llm-report: ${report.run.watch_cycle ? `[cycle ${report.run.watch_cycle}] ` : ""}${report.run.status.toUpperCase()}  ${counts(report)}${pagePath ? `  report: ${pagePath}` : ''}\n`;
+}
+
 export function terminalSummary(report: Report, reportPath: string | undefined, color: boolean): string {
   const red = (s: string): string => (color ? `\x1b[31m${s}\x1b[39m` : s);
   const green = (s: string): string => (color ? `\x1b[32m${s}\x1b[39m` : s);
@@ -34,13 +47,9 @@ export function terminalSummary(report: Report, reportPath: string | undefined, 
     if (t.failure) out.push(indent(t.failure.message, '    '));
     out.push('');
   }
-  const s = report.summary;
-  const parts = [`${s.tests} tests`, `${s.passed} passed`, `${s.failed} failed`, `${s.cancelled} cancelled`, `${s.skipped} skipped`, `${s.todo} todo`];
-  if (s.incomplete) parts.push(`${s.incomplete} incomplete`);
-  parts.push(`${s.suites} suites`, `${s.files} files`);
   const status = report.run.status === 'passed' ? green('PASSED') : red(report.run.status.toUpperCase());
   // Watch mode: one such line per cycle, so say which.
-  out.push(`${report.run.watch_cycle ? `[cycle ${report.run.watch_cycle}] ` : ''}${status}  ${parts.join(', ')}`);
+  out.push(`${report.run.watch_cycle ? `[cycle ${report.run.watch_cycle}] ` : ''}${status}  ${counts(report)}`);
   if (report.warnings.length) out.push(`${report.warnings.length} warning(s): ${[...new Set(report.warnings.map((w) => w.code))].join(', ')}`);
   if (reportPath) out.push(`report: ${reportPath}`);
   return out.join('\n') + '\n';

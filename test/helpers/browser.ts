@@ -1,17 +1,24 @@
-// Real headless Chromium (Debian's chromium, driven by playwright-core) for the HTML report tests: opens
-// a report from a file:// URL and records every request the page makes, console errors and page errors.
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+// Real headless Chromium (the system's, else the build @sparticuz/chromium carries; driven by
+// playwright-core) for the HTML report tests: opens a report from a file:// URL and records every
+// request the page makes, console errors and page errors.
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { CHROMIUM_ARGS } from '../../lib/render/pdf.js';
+import { CHROMIUM_ARGS, browserEnv } from '../../lib/render/pdf.js';
+import { HOW_BROWSER, findBrowser, need } from './prereq.js';
 
-export const CHROMIUM = process.env.LLM_REPORT_CHROMIUM || '/usr/bin/chromium';
+const found = await findBrowser();
+/** The browser's path (a path that does not exist when there is none: then noBrowser says so). */
+export const CHROMIUM = found?.path ?? '/nonexistent/chromium';
+/** Where it came from: PATH, LLM_REPORT_CHROMIUM or @sparticuz/chromium. */
+export const CHROMIUM_FROM = found?.from;
+/** The skip reason of every suite that needs a browser (false when there is one; throws under CI=true). */
+export const noBrowser = need('a browser (Chromium or Chrome)', found, HOW_BROWSER);
 
 export async function launch(): Promise<Browser> {
-  if (!existsSync(CHROMIUM)) throw new Error(`no Chromium at ${CHROMIUM}: apt-get install -y chromium (as .ci/run does), or set LLM_REPORT_CHROMIUM`);
-  return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+  return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, env: browserEnv(CHROMIUM) });
 }
 
 export interface Opened {
