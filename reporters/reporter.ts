@@ -190,6 +190,7 @@ export default async function* llmReport(source: AsyncIterable<TestEvent>): Asyn
       isolation: flags.isolation,
       beforeFinish: () => inProcessHost()?.finish?.(typeof process.exitCode === 'number' ? process.exitCode : 0),
       pages: { html: config.html, pdf: config.pdf, chromiumPath: config.chromium_path },
+      ciArtifact: config.ci.artifact,
     },
     normalizer,
   );

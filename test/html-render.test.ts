@@ -15,6 +15,34 @@ import type { Report } from '../lib/types.js';
 
 const asReport = (r: unknown): Report => r as Report;
 
+/**
+ * Markdown lines outside fenced code blocks, and the blocks' contents. Fails when a block is not closed
+ * by its own fence or holds a run of backticks as long as its fence (the text could close it).
+ */
+function splitFences(md: string): { outside: string[]; blocks: string[][] } {
+  const outside: string[] = [];
+  const blocks: string[][] = [];
+  let fence: string | undefined;
+  let block: string[] = [];
+  for (const line of md.split('\n')) {
+    const open = /^ *(`{3,})[a-z]*$/.exec(line);
+    if (fence === undefined) {
+      if (open) {
+        fence = open[1]!;
+        block = [];
+      } else outside.push(line);
+    } else if (line.trim() === fence) {
+      blocks.push(block);
+      fence = undefined;
+    } else {
+      assert.ok(!line.includes(fence), `a line inside a block could close its fence: ${line}`);
+      block.push(line);
+    }
+  }
+  assert.equal(fence, undefined, 'every fenced block is closed');
+  return { outside, blocks };
+}
+
 /** The contents of every <script> and <style> element, in order. */
 function inline(html: string, tag: 'script' | 'style'): Array<{ attrs: string; body: string }> {
   return [...html.matchAll(new RegExp(`<${tag}([^>]*)>([\\s\\S]*?)</${tag}>`, 'g'))].map((m) => ({ attrs: m[1]!, body: m[2]! }));
@@ -201,8 +229,8 @@ describe('Markdown summary', () => {
     assert.match(md, /^## ❌ Test report: failed/);
     assert.match(md, /\| 7 \| 3 \| 1 \| 1 \| 1 \| 1 \| 1 \| 2 \| 2 \|/);
     assert.match(md, /### Failures \(4\)/);
-    assert.ok(md.includes('- **math &gt; division &gt; divides by zero** at test/math\\.test\\.js:23:12: Expected values to be strictly equal:'), md);
-    assert.ok(md.includes('- \\[cancelled\\] **times out** at test/clamp\\.test\\.js:9:3: test timed out after 1000ms'), md);
+    assert.ok(md.includes('- **math &gt; division &gt; divides by zero** at test/math\\.test\\.js:23:12\n\n  ```text\n  Expected values to be strictly equal:\n  ```\n'), md);
+    assert.ok(md.includes('- \\[cancelled\\] **times out** at test/clamp\\.test\\.js:9:3\n\n  ```text\n  test timed out after 1000ms\n  ```\n'), md);
     assert.match(md, /81\\\.25 % \\\(13\/16\\\)/);
     assert.match(md, /### Requirements: 1 of 3 with a passing test/);
     assert.match(md, /- REQ\\-3 Logging: untested/);
@@ -211,9 +239,12 @@ describe('Markdown summary', () => {
 
   it('escapes report text: no HTML, link, table cell or emphasis can be opened by a test name', () => {
     const md = renderMarkdownSummary(asReport(fakeReport({ xss: true })));
-    assert.ok(!/<(script|img|svg|iframe|b|textarea)/i.test(md), 'no tag survives');
+    // Messages are shown verbatim inside fenced blocks, which GitHub renders as text; everything else is escaped.
+    const { outside, blocks } = splitFences(md);
+    assert.ok(blocks.length > 0, 'the failure messages are in fenced blocks');
+    assert.ok(!/<(script|img|svg|iframe|b|textarea)/i.test(outside.join('\n')), 'no tag survives outside a code block');
     assert.ok(md.includes('&lt;script&gt;'));
-    for (const line of md.split('\n').filter((l) => l.startsWith('- '))) assert.ok(!/(^|[^\\])[|[\]`]/.test(line.slice(2)), `unescaped markup in: ${line}`);
+    for (const line of outside.filter((l) => l.startsWith('- '))) assert.ok(!/(^|[^\\])[|[\]`]/.test(line.slice(2)), `unescaped markup in: ${line}`);
   });
 
   it(`lists at most ${MAX_FAILURES} failures and counts the rest`, () => {

@@ -3,6 +3,7 @@
 // plain text; the templates escape it ({{ }} only, never {{{ }}} for report data).
 import type { Failure, FileLine, HistoryEntry, SuiteLine, TestStatus } from '../../types.js';
 import { lineDiff, type DiffLine } from './diff.js';
+import { failureEntries } from '../failures.js';
 import { bytes, count, duration, fullName, percent, rangeLineCount, ranges, where } from './format.js';
 import { requirementMatrix } from './requirements.js';
 import type { CoverageMetric, RenderReport, RenderTest } from './types.js';
@@ -158,12 +159,6 @@ export function testView(t: RenderTest, anchor: boolean, runs: RunIndex = new Ma
 
 const plural = (n: number, word: string): string => `${count(n)} ${word}${n === 1 ? '' : 's'}`;
 
-/** A failure worth listing on its own: not "failed because a subtest failed" (that subtest is listed). */
-export function isProblem(t: RenderTest): boolean {
-  if (t.status === 'failed') return t.failure?.kind !== 'subtests';
-  return t.status === 'cancelled' || t.status === 'incomplete';
-}
-
 function metric(m: CoverageMetric | undefined): { text: string; percent: number; detail: string } | undefined {
   if (!m || typeof m.percent !== 'number') return undefined;
   return { text: percent(m.percent), percent: Math.max(0, Math.min(100, m.percent)), detail: `${count(m.covered)}/${count(m.total)}` };
@@ -260,11 +255,16 @@ export function buildView(report: RenderReport, opts: ViewOptions): Record<strin
     { key: 'files', label: 'files', value: count(s.files) },
   ];
 
-  const problems = report.tests.filter(isProblem);
+  // One entry per failure, shared with the Markdown summary and the terminal (a file that failed to load
+  // and node's file-level test for it are one entry). Tests that failed only through a subtest are
+  // counted, as node counts them, but not repeated.
+  const entries = failureEntries(report);
+  const problems = entries.flatMap((e) => (e.kind === 'test' && !e.viaSubtests ? [e.test] : []));
+  const viaSubtests = entries.filter((e) => e.kind === 'test' && e.viaSubtests).length;
   const shown = opts.print ? problems : problems.slice(0, MAX_SERVER_FAILURES);
-  const fileFailures = report.files.filter((f) => f.failure).map(fileView);
-  const suiteFailures = report.suites.filter((x) => x.failure && x.status !== 'skipped' && x.status !== 'todo').map(suiteFailure);
-  const failureCount = problems.length + fileFailures.length + suiteFailures.length;
+  const fileFailures = entries.flatMap((e) => (e.kind === 'file' ? [fileView(e.file)] : []));
+  const suiteFailures = entries.flatMap((e) => (e.kind === 'suite' ? [suiteFailure(e.suite)] : []));
+  const failureCount = entries.length;
 
   const byFile = new Map<string, RenderTest[]>();
   if (opts.print) {
@@ -334,7 +334,7 @@ export function buildView(report: RenderReport, opts: ViewOptions): Record<strin
       suites: suiteFailures,
       tests: shown.map((t) => testView(t, true, runs)),
       hidden: problems.length > shown.length ? count(problems.length - shown.length) : undefined,
-      subtestNote: report.tests.some((t) => t.status === 'failed' && t.failure?.kind === 'subtests'),
+      subtestNote: viaSubtests > 0 ? plural(viaSubtests, 'test') : undefined,
     },
     testCount: count(report.tests.length),
     allTests: opts.print ? [...byFile.entries()].map(([file, tests]) => ({ file, tests: tests.map((t) => testView(t, false, runs)) })) : undefined,
