@@ -148,7 +148,8 @@ describe('HTML report: content', () => {
       'src&#x2F;math.js', // coverage table
       '85.71 %',
       'REQ-3', // requirement without tests
-      'Without a passing test (2)',
+      'Not fully passing (1)',
+      'No tests (1)',
       'LLMR_FILE_FAILED',
       'results.ndjson', // manifest
       'LLM annotation',
@@ -232,8 +233,8 @@ describe('Markdown summary', () => {
     assert.ok(md.includes('- **math &gt; division &gt; divides by zero** at test/math\\.test\\.js:23:12\n\n  ```text\n  Expected values to be strictly equal:\n  ```\n'), md);
     assert.ok(md.includes('- \\[cancelled\\] **times out** at test/clamp\\.test\\.js:9:3\n\n  ```text\n  test timed out after 1000ms\n  ```\n'), md);
     assert.match(md, /81\\\.25 % \\\(13\/16\\\)/);
-    assert.match(md, /### Requirements: 1 of 3 with a passing test/);
-    assert.match(md, /- REQ\\-3 Logging: untested/);
+    assert.match(md, /### Requirements: 1 of 3 fully passing/);
+    assert.ok(md.includes('- REQ\\-2 Division: not fully passing \\(1 of 2 tests passed\\)\n- REQ\\-3 Logging: no tests\n'), md);
     assert.ok(md.endsWith('[Full HTML report](llm-report/report.html)\n'));
   });
 
@@ -252,5 +253,59 @@ describe('Markdown summary', () => {
     const listed = md.split('\n').filter((l) => l.startsWith('- ') && !l.startsWith('- …') && l.includes(' at ')).length;
     assert.equal(listed, MAX_FAILURES - 1, 'the file failure takes one of the places');
     assert.match(md, /- … and 54 more \(see the HTML report\)/);
+  });
+});
+
+describe('traceability wording: precise categories', () => {
+  /** fakeReport's matrix plus REQ-4 (every test failed) and REQ-9 (referenced by a test, not in the catalogue). */
+  function traced(): Report {
+    const r = asReport(fakeReport());
+    const [passed, failed] = [r.tests.find((t) => t.status === 'passed')!, r.tests.find((t) => t.status === 'failed')!];
+    r.requirements = [
+      ...r.requirements!.map((x) => ({ ...x, in_catalogue: true })),
+      { id: 'REQ-4', title: 'Alarms', tests: [failed.id], status: 'failed', in_catalogue: true },
+      { id: 'REQ-9', tests: [passed.id], status: 'passed', in_catalogue: false },
+    ];
+    return r;
+  }
+  /** The requirements section's headings and list items, as text. */
+  function section(html: string): string {
+    const s = /<section id="requirements"[^]*?<\/section>/.exec(html)?.[0] ?? '';
+    return s.replace(/<[^>]+>/g, '').replace(/&#x2F;/g, '/').replace(/[ \t]+/g, ' ');
+  }
+
+  it('HTML: a partly passing requirement is "not fully passing", never "no passing test"; outside the catalogue is marked', () => {
+    const text = section(renderHtml(traced()));
+    assert.match(text, /Requirements: 2 of 5 fully passing/);
+    const lists = Object.fromEntries([...text.matchAll(/\n\s*(Not fully passing|No passing test|No tests|Not in the catalogue) \((\d+)\)\n[^\n]*\n\s*([^\n]*)/g)].map((m) => [m[1], { n: Number(m[2]), items: m[3]! }]));
+    assert.deepEqual(Object.keys(lists).sort(), ['No passing test', 'No tests', 'Not fully passing', 'Not in the catalogue']);
+    assert.equal(lists['Not fully passing']!.n, 1);
+    assert.match(lists['Not fully passing']!.items, /^REQ-2 Division: failed 1 of 2 passed$/);
+    assert.equal(lists['No passing test']!.n, 1);
+    assert.match(lists['No passing test']!.items, /^REQ-4 Alarms: failed 0 of 1 passed$/);
+    assert.match(lists['No tests']!.items, /^REQ-3 Logging$/);
+    assert.match(lists['Not in the catalogue']!.items, /^REQ-9: 1 of 1 passed$/);
+    assert.match(text, /REQ-9 not in catalogue/, 'marked in the matrix too');
+    assert.ok(!/Without a passing test/.test(text));
+  });
+
+  it('HTML: all fully passing says so, and no category list is shown', () => {
+    const r = traced();
+    r.requirements = r.requirements!.filter((x) => x.id === 'REQ-1');
+    const text = section(renderHtml(r));
+    assert.match(text, /Every requirement has tests, and all of them passed\./);
+    assert.ok(!/Not fully passing|No passing test|No tests \(|Not in the catalogue/.test(text));
+  });
+
+  it('Markdown: the same categories, and not in catalogue', () => {
+    const md = renderMarkdownSummary(traced());
+    assert.ok(md.includes([
+      '### Requirements: 2 of 5 fully passing',
+      '',
+      '- REQ\\-2 Division: not fully passing \\(1 of 2 tests passed\\)',
+      '- REQ\\-3 Logging: no tests',
+      '- REQ\\-4 Alarms: no passing test \\(0 of 1 tests passed\\)',
+      '- REQ\\-9: fully passing \\(1 of 1 tests passed\\), not in catalogue',
+    ].join('\n')), md);
   });
 });

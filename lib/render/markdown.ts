@@ -1,12 +1,12 @@
 // The Markdown summary (GitHub's $GITHUB_STEP_SUMMARY, PR comments): counts, failures with locations,
-// coverage totals, requirements without a passing test, and a link to the HTML report. Pure.
+// coverage totals, requirements not fully passing, and where the HTML report is. Pure.
 // Every piece of report text is escaped: GitHub renders Markdown AND inline HTML, so a test name must
 // not be able to open a tag, a link, a table cell or a code span.
 import type { RenderReport } from './html/types.js';
 import type { Report } from '../types.js';
 import { failureEntries, type FailureEntry } from './failures.js';
 import { count, duration, fullName, percent, where } from './html/format.js';
-import { requirementMatrix } from './html/requirements.js';
+import { COVERAGE_LABEL, requirementMatrix } from './html/requirements.js';
 
 /** At most this many failures are listed; the rest are counted (the step summary is capped at 1 MiB). */
 export const MAX_FAILURES = 50;
@@ -141,9 +141,16 @@ export function renderMarkdownSummary(input: Report, opts: SummaryOptions = {}):
 
   const matrix = requirementMatrix(report);
   if (matrix.length) {
-    const open = matrix.filter((r) => r.status !== 'passed');
-    out.push(`### Requirements: ${count(matrix.length - open.length)} of ${count(matrix.length)} with a passing test`, '');
-    for (const r of open.slice(0, MAX_FAILURES)) out.push(`- ${mdText(r.id)}${r.title ? ` ${mdText(r.title)}` : ''}: ${mdText(r.status)}`);
+    // Every requirement that is not fully passing, with how many of its tests passed; and the ones the
+    // catalogue does not list.
+    const open = matrix.filter((r) => r.coverage !== 'all_passed' || r.in_catalogue === false);
+    const full = matrix.filter((r) => r.coverage === 'all_passed').length;
+    out.push(`### Requirements: ${count(full)} of ${count(matrix.length)} fully passing`, '');
+    for (const r of open.slice(0, MAX_FAILURES)) {
+      const tally = r.tests.length ? ` \\(${count(r.passed)} of ${count(r.tests.length)} tests passed\\)` : '';
+      const outside = r.in_catalogue === false ? ', not in catalogue' : '';
+      out.push(`- ${mdText(r.id)}${r.title ? ` ${mdText(r.title)}` : ''}: ${COVERAGE_LABEL[r.coverage]}${tally}${outside}`);
+    }
     if (open.length > MAX_FAILURES) out.push(`- … and ${count(open.length - MAX_FAILURES)} more`);
     if (open.length) out.push('');
   }

@@ -5,7 +5,7 @@ import type { Failure, FileLine, HistoryEntry, SuiteLine, TestStatus } from '../
 import { lineDiff, type DiffLine } from './diff.js';
 import { failureEntries } from '../failures.js';
 import { bytes, count, duration, fullName, percent, rangeLineCount, ranges, where } from './format.js';
-import { requirementMatrix } from './requirements.js';
+import { COVERAGE_LABEL, requirementMatrix, type RequirementCoverage } from './requirements.js';
 import type { CoverageMetric, RenderReport, RenderTest } from './types.js';
 
 /** Failures rendered into the page itself (readable without JS); the rest are in the interactive list. */
@@ -159,6 +159,11 @@ export function testView(t: RenderTest, anchor: boolean, runs: RunIndex = new Ma
 
 const plural = (n: number, word: string): string => `${count(n)} ${word}${n === 1 ? '' : 's'}`;
 
+/** A list for a template section: its items and its count, or undefined when empty (the section is left out). */
+function listOf<T>(items: T[]): { items: T[]; count: string } | undefined {
+  return items.length ? { items, count: count(items.length) } : undefined;
+}
+
 function metric(m: CoverageMetric | undefined): { text: string; percent: number; detail: string } | undefined {
   if (!m || typeof m.percent !== 'number') return undefined;
   return { text: percent(m.percent), percent: Math.max(0, Math.min(100, m.percent)), detail: `${count(m.covered)}/${count(m.total)}` };
@@ -285,17 +290,28 @@ export function buildView(report: RenderReport, opts: ViewOptions): Record<strin
       : undefined;
 
   const matrix = requirementMatrix(report);
+  // Precise lists, not one "without a passing test": a requirement whose tests partly pass has a passing
+  // test and is still not fully passing; one referenced by tests may be missing from the catalogue.
+  const reqGroup = (coverage: RequirementCoverage): Array<Record<string, unknown>> =>
+    matrix.filter((r) => r.coverage === coverage).map((r) => ({ id: r.id, title: r.title, status: r.status, tally: `${count(r.passed)} of ${count(r.tests.length)} passed`, notInCatalogue: r.in_catalogue === false }));
   const requirements = matrix.length
     ? {
         rows: matrix.map((r) => ({
           id: r.id,
           title: r.title,
           status: r.status,
+          coverage: COVERAGE_LABEL[r.coverage],
+          tally: r.tests.length ? `${count(r.passed)} of ${count(r.tests.length)} passed` : undefined,
+          notInCatalogue: r.in_catalogue === false,
           tests: r.tests.map(({ id, test }) => ({ id, name: test ? fullName(test.path, test.name) : id, status: test?.status ?? 'unknown', known: test !== undefined })),
           noTests: r.tests.length === 0,
         })),
-        open: matrix.filter((r) => r.status !== 'passed').map((r) => ({ id: r.id, title: r.title, status: r.status })),
-        passing: count(matrix.filter((r) => r.status === 'passed').length),
+        partly: listOf(reqGroup('partly_passed')),
+        none: listOf(reqGroup('none_passed')),
+        noTests: listOf(reqGroup('no_tests')),
+        notInCatalogue: listOf(matrix.filter((r) => r.in_catalogue === false).map((r) => ({ id: r.id, title: r.title, tally: `${count(r.passed)} of ${count(r.tests.length)} passed` }))),
+        allPassing: matrix.every((r) => r.coverage === 'all_passed'),
+        passing: count(matrix.filter((r) => r.coverage === 'all_passed').length),
         total: count(matrix.length),
       }
     : undefined;
