@@ -9,7 +9,7 @@ import { REPO } from './helpers/run.js';
 import { fakeReport, XSS } from './helpers/fake-report.js';
 import { renderHtml, reportJsonSha256 } from '../lib/render/html/index.js';
 import { lineDiff } from '../lib/render/html/diff.js';
-import { renderMarkdownSummary, MAX_FAILURES } from '../lib/render/markdown.js';
+import { renderMarkdownSummary, mdBlock, MAX_FAILURES, MAX_MESSAGE_CHARS, MAX_MESSAGE_LINES } from '../lib/render/markdown.js';
 import { reportJson } from '../lib/output/write.js';
 import type { Report } from '../lib/types.js';
 
@@ -246,6 +246,19 @@ describe('Markdown summary', () => {
     assert.ok(!/<(script|img|svg|iframe|b|textarea)/i.test(outside.join('\n')), 'no tag survives outside a code block');
     assert.ok(md.includes('&lt;script&gt;'));
     for (const line of outside.filter((l) => l.startsWith('- '))) assert.ok(!/(^|[^\\])[|[\]`]/.test(line.slice(2)), `unescaped markup in: ${line}`);
+  });
+
+  it('keeps a message whole in a fenced block up to the caps, then says what was cut', () => {
+    const long = Array.from({ length: 100 }, (_, i) => `line ${i + 1}`).join('\n');
+    const block = mdBlock(long, '  ');
+    assert.equal(block.length, MAX_MESSAGE_LINES + 3);
+    assert.deepEqual(block.slice(0, 3), ['  ```text', '  line 1', '  line 2']);
+    assert.equal(block.at(-2), '  ```');
+    assert.equal(block.at(-1), `  \\(cut here: 60 more lines, ${long.length - long.split('\n').slice(0, 40).join('\n').length} more characters; see the HTML report\\)`);
+    const wide = mdBlock('x'.repeat(MAX_MESSAGE_CHARS + 10));
+    assert.equal(wide[1]!.length, MAX_MESSAGE_CHARS);
+    assert.match(wide.at(-1)!, /cut here: 10 more characters/);
+    assert.deepEqual(mdBlock('a\n\nb\n'), ['```text', 'a', '', 'b', '```'], 'blank lines kept, trailing ones dropped');
   });
 
   it(`lists at most ${MAX_FAILURES} failures and counts the rest`, () => {
