@@ -33,7 +33,9 @@ export function mdText(text: string): string {
 export function mdBlock(text: string, indent = ''): string[] {
   const clean = text
     .replace(/\r\n?/g, '\n')
-    .replace(/\x1b\[[0-9;]*[A-Za-z]/g, '') // terminal colours
+    // eslint-disable-next-line no-control-regex -- terminal colours are exactly what this removes
+    .replace(/\x1b\[[0-9;]*[A-Za-z]/g, '')
+    // eslint-disable-next-line no-control-regex -- and other control characters are shown as U+FFFD
     .replace(/[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]/g, '\ufffd')
     .replace(/\n+$/, '');
   let lines = clean.split('\n');
