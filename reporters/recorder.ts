@@ -36,6 +36,8 @@ export interface RecorderOptions {
   pages?: { html: boolean; pdf: boolean; chromiumPath: string };
   coverage: { mode: 'test' | 'file' | 'off'; include: string[]; exclude: string[] };
   isolation: 'process' | 'none';
+  /** Option ci.artifact: named in the GitHub job summary as where report.html is. */
+  ciArtifact?: string;
   /** Called first thing in finish(): in-process, the tests' hooks write their last records (in-process-host.ts). */
   beforeFinish?: () => void;
   /** Watch mode, after the first cycle (watch-cycles.ts): how this cycle's record is kept apart from the last complete one. */
@@ -320,7 +322,7 @@ export class RunRecorder {
       }
     }
     // GitHub Actions (GITHUB_ACTIONS=true): annotations and the job summary; advisory, never the verdict.
-    emitGithub(report, { cwd: this.#opts.failureContext.root, outDir: this.#opts.outDir, write: (t) => process.stderr.write(t) });
+    emitGithub(report, { cwd: this.#opts.failureContext.root, outDir: this.#opts.outDir, write: (t) => process.stderr.write(t), artifact: this.#opts.ciArtifact });
     this.finished = { lines: this.lines, report, reportPath, outputError: this.outputError && this.#redactors.text(this.outputError), ...(this.refused ? { refused: true } : {}) };
     return { tail: this.lines.slice(first), finished: this.finished };
   }

@@ -234,6 +234,7 @@ export default async function* llmReport(source: AsyncIterable<TestEvent>): Asyn
         beforeFinish: () => inProcessHost()?.finish?.(typeof process.exitCode === 'number' ? process.exitCode : 0),
         pages: { html: config.html, pdf: config.pdf, chromiumPath: config.chromium_path },
         cycle: cycle.options,
+        ciArtifact: config.ci.artifact,
       },
       normalizer,
     );

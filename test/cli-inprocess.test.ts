@@ -295,7 +295,7 @@ describe('llm-report trace in-process (evidence fixture: requirements)', () => {
 
   it('writes the same matrix as the reporter\'s requirements.csv, to stdout or --out', async () => {
     const expected = readFileSync(path.join(run.dir, 'llm-report', 'requirements.csv'), 'utf8');
-    assert.match(expected, /^requirement,title,requirement_status,test_id,test_name,test_file,test_line,test_status\n/);
+    assert.match(expected, /^requirement,title,requirement_status,test_id,test_name,test_file,test_line,test_status,requirement_coverage,in_catalogue\n/);
     const r = await cliInProcess(['trace'], run.dir);
     assert.equal(r.status, 0, r.stderr);
     assert.equal(r.stdout, expected);

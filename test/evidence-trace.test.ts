@@ -67,10 +67,10 @@ for (const mode of ['installed', 'zero-install'] as const) {
 
     it('requirements.csv and `llm-report trace` give the same CSV', () => {
       const csv = readFileSync(path.join(out, 'requirements.csv'), 'utf8');
-      assert.match(csv, /^requirement,title,requirement_status,test_id,test_name,test_file,test_line,test_status\n/);
-      assert.match(csv, /\nREQ-4,"Alarm, audible",passed,[0-9a-f]{16},alarm sounds above level 3,test\/dose\.test\.js,17,passed\n/);
-      assert.match(csv, /\nREQ-6,Units are mg and kg,passed,[0-9a-f]{16},units > caps in mg,test\/dose\.test\.js,\d+,passed\n/);
-      assert.match(csv, /\nREQ-7,The dose is logged \(no test yet\),untested,,,,,\n/);
+      assert.match(csv, /^requirement,title,requirement_status,test_id,test_name,test_file,test_line,test_status,requirement_coverage,in_catalogue\n/);
+      assert.match(csv, /\nREQ-4,"Alarm, audible",passed,[0-9a-f]{16},alarm sounds above level 3,test\/dose\.test\.js,17,passed,fully passing,true\n/);
+      assert.match(csv, /\nREQ-6,Units are mg and kg,passed,[0-9a-f]{16},units > caps in mg,test\/dose\.test\.js,\d+,passed,fully passing,true\n/);
+      assert.match(csv, /\nREQ-7,The dose is logged \(no test yet\),untested,,,,,,no tests,true\n/);
       const r = cli(['trace', 'llm-report'], run.dir);
       assert.equal(r.status, 0, r.stderr);
       assert.equal(r.stdout, csv);

@@ -13,7 +13,7 @@ import { verifyEvidence } from '../lib/evidence/verify.js';
 import { packTar, readTar } from '../lib/evidence/tar.js';
 import { csvText, parseCsv } from '../lib/evidence/csv.js';
 import { InputError } from '../lib/evidence/source.js';
-import { mappedRequirements, matrixCsv, parseCatalogue, parseMapping, requirementMatrix, testMatcher, unmatchedRules } from '../lib/evidence/requirements.js';
+import { mappedRequirements, matrixCsv, parseCatalogue, requirementCoverage, parseMapping, requirementMatrix, testMatcher, unmatchedRules } from '../lib/evidence/requirements.js';
 import { parseMetadata } from '../lib/evidence/metadata.js';
 import { dependencySnapshot, dirtyPaths, gitInfo, snapshotText } from '../lib/evidence/provenance.js';
 import { withEvidence } from '../lib/evidence/report.js';
@@ -297,9 +297,14 @@ describe('matrix and CSV', () => {
       ['F', 'untested', [], true],
     ]);
     const csv = matrixCsv(rows, tests);
-    assert.equal(csv.split('\n')[0], 'requirement,title,requirement_status,test_id,test_name,test_file,test_line,test_status');
-    assert.match(csv, /\nF,no test,untested,,,,,\n/);
-    assert.match(csv, /\nB,,failed,t2,s > n-t2,test\/a\.js,1,failed\n/);
+    assert.equal(csv.split('\n')[0], 'requirement,title,requirement_status,test_id,test_name,test_file,test_line,test_status,requirement_coverage,in_catalogue');
+    assert.match(csv, /\nF,no test,untested,,,,,,no tests,true\n/);
+    // B is failed (its worst outcome) yet has a passing test: not fully passing, and not in the catalogue.
+    assert.match(csv, /\nB,,failed,t2,s > n-t2,test\/a\.js,1,failed,not fully passing,false\n/);
+    assert.match(csv, /\nC,,incomplete,t3,s > n-t3,test\/a\.js,1,incomplete,no passing test,false\n/);
+    assert.match(csv, /\nD,,untested,t4,s > n-t4,test\/a\.js,1,skipped,no passing test,false\n/);
+    assert.match(csv, /\nE,,passed,t5,s > n-t5,test\/a\.js,1,passed,fully passing,false\n/, 'a rerun counts its last attempt');
+    assert.deepEqual(['', 'failed', 'passed', 'passed,failed', 'skipped', 'passed,'].map((x) => requirementCoverage(x ? x.split(',').map((s) => s || undefined) : [])), ['no_tests', 'none_passed', 'all_passed', 'partly_passed', 'none_passed', 'partly_passed']);
   });
 
   it('CSV quotes and defuses formulas, and reads back', () => {

@@ -154,7 +154,7 @@ describe('examples/traceability', () => {
     const csv = readFileSync(path.join(dir, 'trace.csv'), 'utf8');
     assert.equal(csv, readFileSync(path.join(dir, 'llm-report', 'requirements.csv'), 'utf8'), 'llm-report trace gives the sealed requirements.csv');
     const [head, ...rows] = csv.trimEnd().split('\n').map((l) => l.split(','));
-    assert.deepEqual(head, ['requirement', 'title', 'requirement_status', 'test_id', 'test_name', 'test_file', 'test_line', 'test_status']);
+    assert.deepEqual(head, ['requirement', 'title', 'requirement_status', 'test_id', 'test_name', 'test_file', 'test_line', 'test_status', 'requirement_coverage', 'in_catalogue']);
     const matrix: Record<string, string[]> = {};
     for (const r of rows) (matrix[`${r[0]} ${r[2]}`] ??= []).push(r[4] ? `${r[4]}: ${r[7]}` : '(no test)');
     assert.deepEqual(matrix, {

@@ -9,11 +9,39 @@ import { REPO } from './helpers/run.js';
 import { fakeReport, XSS } from './helpers/fake-report.js';
 import { renderHtml, reportJsonSha256 } from '../lib/render/html/index.js';
 import { lineDiff } from '../lib/render/html/diff.js';
-import { renderMarkdownSummary, MAX_FAILURES } from '../lib/render/markdown.js';
+import { renderMarkdownSummary, mdBlock, MAX_FAILURES, MAX_MESSAGE_CHARS, MAX_MESSAGE_LINES } from '../lib/render/markdown.js';
 import { reportJson } from '../lib/output/write.js';
 import type { Report } from '../lib/types.js';
 
 const asReport = (r: unknown): Report => r as Report;
+
+/**
+ * Markdown lines outside fenced code blocks, and the blocks' contents. Fails when a block is not closed
+ * by its own fence or holds a run of backticks as long as its fence (the text could close it).
+ */
+function splitFences(md: string): { outside: string[]; blocks: string[][] } {
+  const outside: string[] = [];
+  const blocks: string[][] = [];
+  let fence: string | undefined;
+  let block: string[] = [];
+  for (const line of md.split('\n')) {
+    const open = /^ *(`{3,})[a-z]*$/.exec(line);
+    if (fence === undefined) {
+      if (open) {
+        fence = open[1]!;
+        block = [];
+      } else outside.push(line);
+    } else if (line.trim() === fence) {
+      blocks.push(block);
+      fence = undefined;
+    } else {
+      assert.ok(!line.includes(fence), `a line inside a block could close its fence: ${line}`);
+      block.push(line);
+    }
+  }
+  assert.equal(fence, undefined, 'every fenced block is closed');
+  return { outside, blocks };
+}
 
 /** The contents of every <script> and <style> element, in order. */
 function inline(html: string, tag: 'script' | 'style'): Array<{ attrs: string; body: string }> {
@@ -120,7 +148,8 @@ describe('HTML report: content', () => {
       'src&#x2F;math.js', // coverage table
       '85.71 %',
       'REQ-3', // requirement without tests
-      'Without a passing test (2)',
+      'Not fully passing (1)',
+      'No tests (1)',
       'LLMR_FILE_FAILED',
       'results.ndjson', // manifest
       'LLM annotation',
@@ -201,19 +230,35 @@ describe('Markdown summary', () => {
     assert.match(md, /^## ❌ Test report: failed/);
     assert.match(md, /\| 7 \| 3 \| 1 \| 1 \| 1 \| 1 \| 1 \| 2 \| 2 \|/);
     assert.match(md, /### Failures \(4\)/);
-    assert.ok(md.includes('- **math &gt; division &gt; divides by zero** at test/math\\.test\\.js:23:12: Expected values to be strictly equal:'), md);
-    assert.ok(md.includes('- \\[cancelled\\] **times out** at test/clamp\\.test\\.js:9:3: test timed out after 1000ms'), md);
+    assert.ok(md.includes('- **math &gt; division &gt; divides by zero** at test/math\\.test\\.js:23:12\n\n  ```text\n  Expected values to be strictly equal:\n  ```\n'), md);
+    assert.ok(md.includes('- \\[cancelled\\] **times out** at test/clamp\\.test\\.js:9:3\n\n  ```text\n  test timed out after 1000ms\n  ```\n'), md);
     assert.match(md, /81\\\.25 % \\\(13\/16\\\)/);
-    assert.match(md, /### Requirements: 1 of 3 with a passing test/);
-    assert.match(md, /- REQ\\-3 Logging: untested/);
+    assert.match(md, /### Requirements: 1 of 3 fully passing/);
+    assert.ok(md.includes('- REQ\\-2 Division: not fully passing \\(1 of 2 tests passed\\)\n- REQ\\-3 Logging: no tests\n'), md);
     assert.ok(md.endsWith('[Full HTML report](llm-report/report.html)\n'));
   });
 
   it('escapes report text: no HTML, link, table cell or emphasis can be opened by a test name', () => {
     const md = renderMarkdownSummary(asReport(fakeReport({ xss: true })));
-    assert.ok(!/<(script|img|svg|iframe|b|textarea)/i.test(md), 'no tag survives');
+    // Messages are shown verbatim inside fenced blocks, which GitHub renders as text; everything else is escaped.
+    const { outside, blocks } = splitFences(md);
+    assert.ok(blocks.length > 0, 'the failure messages are in fenced blocks');
+    assert.ok(!/<(script|img|svg|iframe|b|textarea)/i.test(outside.join('\n')), 'no tag survives outside a code block');
     assert.ok(md.includes('&lt;script&gt;'));
-    for (const line of md.split('\n').filter((l) => l.startsWith('- '))) assert.ok(!/(^|[^\\])[|[\]`]/.test(line.slice(2)), `unescaped markup in: ${line}`);
+    for (const line of outside.filter((l) => l.startsWith('- '))) assert.ok(!/(^|[^\\])[|[\]`]/.test(line.slice(2)), `unescaped markup in: ${line}`);
+  });
+
+  it('keeps a message whole in a fenced block up to the caps, then says what was cut', () => {
+    const long = Array.from({ length: 100 }, (_, i) => `line ${i + 1}`).join('\n');
+    const block = mdBlock(long, '  ');
+    assert.equal(block.length, MAX_MESSAGE_LINES + 3);
+    assert.deepEqual(block.slice(0, 3), ['  ```text', '  line 1', '  line 2']);
+    assert.equal(block.at(-2), '  ```');
+    assert.equal(block.at(-1), `  \\(cut here: 60 more lines, ${long.length - long.split('\n').slice(0, 40).join('\n').length} more characters; see the HTML report\\)`);
+    const wide = mdBlock('x'.repeat(MAX_MESSAGE_CHARS + 10));
+    assert.equal(wide[1]!.length, MAX_MESSAGE_CHARS);
+    assert.match(wide.at(-1)!, /cut here: 10 more characters/);
+    assert.deepEqual(mdBlock('a\n\nb\n'), ['```text', 'a', '', 'b', '```'], 'blank lines kept, trailing ones dropped');
   });
 
   it(`lists at most ${MAX_FAILURES} failures and counts the rest`, () => {
@@ -221,5 +266,59 @@ describe('Markdown summary', () => {
     const listed = md.split('\n').filter((l) => l.startsWith('- ') && !l.startsWith('- …') && l.includes(' at ')).length;
     assert.equal(listed, MAX_FAILURES - 1, 'the file failure takes one of the places');
     assert.match(md, /- … and 54 more \(see the HTML report\)/);
+  });
+});
+
+describe('traceability wording: precise categories', () => {
+  /** fakeReport's matrix plus REQ-4 (every test failed) and REQ-9 (referenced by a test, not in the catalogue). */
+  function traced(): Report {
+    const r = asReport(fakeReport());
+    const [passed, failed] = [r.tests.find((t) => t.status === 'passed')!, r.tests.find((t) => t.status === 'failed')!];
+    r.requirements = [
+      ...r.requirements!.map((x) => ({ ...x, in_catalogue: true })),
+      { id: 'REQ-4', title: 'Alarms', tests: [failed.id], status: 'failed', in_catalogue: true },
+      { id: 'REQ-9', tests: [passed.id], status: 'passed', in_catalogue: false },
+    ];
+    return r;
+  }
+  /** The requirements section's headings and list items, as text. */
+  function section(html: string): string {
+    const s = /<section id="requirements"[^]*?<\/section>/.exec(html)?.[0] ?? '';
+    return s.replace(/<[^>]+>/g, '').replace(/&#x2F;/g, '/').replace(/[ \t]+/g, ' ');
+  }
+
+  it('HTML: a partly passing requirement is "not fully passing", never "no passing test"; outside the catalogue is marked', () => {
+    const text = section(renderHtml(traced()));
+    assert.match(text, /Requirements: 2 of 5 fully passing/);
+    const lists = Object.fromEntries([...text.matchAll(/\n\s*(Not fully passing|No passing test|No tests|Not in the catalogue) \((\d+)\)\n[^\n]*\n\s*([^\n]*)/g)].map((m) => [m[1], { n: Number(m[2]), items: m[3]! }]));
+    assert.deepEqual(Object.keys(lists).sort(), ['No passing test', 'No tests', 'Not fully passing', 'Not in the catalogue']);
+    assert.equal(lists['Not fully passing']!.n, 1);
+    assert.match(lists['Not fully passing']!.items, /^REQ-2 Division: failed 1 of 2 passed$/);
+    assert.equal(lists['No passing test']!.n, 1);
+    assert.match(lists['No passing test']!.items, /^REQ-4 Alarms: failed 0 of 1 passed$/);
+    assert.match(lists['No tests']!.items, /^REQ-3 Logging$/);
+    assert.match(lists['Not in the catalogue']!.items, /^REQ-9: 1 of 1 passed$/);
+    assert.match(text, /REQ-9 not in catalogue/, 'marked in the matrix too');
+    assert.ok(!/Without a passing test/.test(text));
+  });
+
+  it('HTML: all fully passing says so, and no category list is shown', () => {
+    const r = traced();
+    r.requirements = r.requirements!.filter((x) => x.id === 'REQ-1');
+    const text = section(renderHtml(r));
+    assert.match(text, /Every requirement has tests, and all of them passed\./);
+    assert.ok(!/Not fully passing|No passing test|No tests \(|Not in the catalogue/.test(text));
+  });
+
+  it('Markdown: the same categories, and not in catalogue', () => {
+    const md = renderMarkdownSummary(traced());
+    assert.ok(md.includes([
+      '### Requirements: 2 of 5 fully passing',
+      '',
+      '- REQ\\-2 Division: not fully passing \\(1 of 2 tests passed\\)',
+      '- REQ\\-3 Logging: no tests',
+      '- REQ\\-4 Alarms: no passing test \\(0 of 1 tests passed\\)',
+      '- REQ\\-9: fully passing \\(1 of 1 tests passed\\), not in catalogue',
+    ].join('\n')), md);
   });
 });

@@ -5,7 +5,7 @@
 import { appendFileSync, existsSync } from 'node:fs';
 import path from 'node:path';
 import { githubEnv } from '../config/ci-env.js';
-import { mdText, renderMarkdownSummary } from '../render/markdown.js';
+import { mdText, renderMarkdownSummary, type SummaryOptions } from '../render/markdown.js';
 import type { Report, TestLine } from '../types.js';
 
 /** GitHub shows 10 error annotations per step and 50 per job; more is noise in the log. */
@@ -117,7 +117,7 @@ export function aggregateSummary(report: Report): string {
 }
 
 /** The Markdown appended to $GITHUB_STEP_SUMMARY. */
-export function jobSummary(report: Report, opts: { htmlPath?: string } = {}): string {
+export function jobSummary(report: Report, opts: SummaryOptions = {}): string {
   const md = renderMarkdownSummary(report, opts);
   return (md.endsWith('\n') ? md : md + '\n') + (report.aggregate ? '\n' + aggregateSummary(report) : '');
 }
@@ -132,6 +132,8 @@ export interface EmitOptions {
   env?: NodeJS.ProcessEnv;
   /** False: the job summary only (e.g. an aggregate job after shard jobs that annotated already). */
   annotations?: boolean;
+  /** Option ci.artifact: the name of the artifact the output directory is uploaded as ('' unknown). */
+  artifact?: string;
 }
 
 /**
@@ -146,7 +148,10 @@ export function emitGithub(report: Report, opts: EmitOptions): boolean {
     if (gh.stepSummary) {
       const html = path.join(opts.outDir, 'report.html');
       const htmlPath = existsSync(html) ? path.relative(opts.cwd, html).split(path.sep).join('/') : undefined;
-      appendFileSync(gh.stepSummary, jobSummary(report, htmlPath ? { htmlPath } : {}));
+      const ci: NonNullable<SummaryOptions['ci']> = {};
+      if (gh.runUrl) ci.runUrl = gh.runUrl;
+      if (opts.artifact) ci.artifact = opts.artifact;
+      appendFileSync(gh.stepSummary, jobSummary(report, htmlPath ? { htmlPath, ci } : { ci }));
     }
   } catch (err) {
     opts.write(`llm-report: LLMR_CI_SUMMARY_UNWRITABLE: cannot write the GitHub job summary to ${gh.stepSummary}: ${(err as Error).message}\n`);

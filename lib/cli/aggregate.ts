@@ -202,7 +202,7 @@ export function aggregateCommand(args: string[], io: CommandIO): number {
   } catch (err) {
     return fail(io, `cannot write to ${outArg}: ${(err as Error).message}`);
   }
-  emitGithub(report, { cwd: io.cwd, outDir: out, write: io.stderr, annotations: annotate });
+  emitGithub(report, { cwd: io.cwd, outDir: out, write: io.stderr, annotations: annotate, artifact: config.ci.artifact });
 
   const s = report.summary;
   const agg = report.aggregate!;

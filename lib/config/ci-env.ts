@@ -1,4 +1,5 @@
-// The CI environment: the only place that reads GITHUB_ACTIONS, GITHUB_STEP_SUMMARY and GITHUB_WORKSPACE.
+// The CI environment: the only place that reads GITHUB_ACTIONS, GITHUB_STEP_SUMMARY, GITHUB_WORKSPACE and
+// the run's address (GITHUB_SERVER_URL, GITHUB_REPOSITORY, GITHUB_RUN_ID).
 import path from 'node:path';
 
 export interface GithubEnv {
@@ -11,6 +12,31 @@ export interface GithubEnv {
    * directory relative to GITHUB_WORKSPACE ('' at the root, or when the workspace is unknown).
    */
   pathPrefix: string;
+  /**
+   * The workflow run's page, `${GITHUB_SERVER_URL}/${GITHUB_REPOSITORY}/actions/runs/${GITHUB_RUN_ID}`,
+   * where its artifacts are listed; undefined when any part is missing or malformed.
+   */
+  runUrl: string | undefined;
+}
+
+/** https://github.com or a GitHub Enterprise host: an http(s) origin, nothing after it. */
+function serverUrl(raw: string | undefined): string | undefined {
+  if (!raw) return undefined;
+  try {
+    const u = new URL(raw);
+    if ((u.protocol !== 'https:' && u.protocol !== 'http:') || u.username || u.password || u.search || u.hash) return undefined;
+    return u.origin + u.pathname.replace(/\/+$/, '');
+  } catch {
+    return undefined;
+  }
+}
+
+export function runUrl(env: NodeJS.ProcessEnv): string | undefined {
+  const server = serverUrl(env.GITHUB_SERVER_URL);
+  const repo = env.GITHUB_REPOSITORY ?? '';
+  const id = env.GITHUB_RUN_ID ?? '';
+  if (!server || !/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/.test(repo) || !/^\d{1,20}$/.test(id)) return undefined;
+  return `${server}/${repo}/actions/runs/${id}`;
 }
 
 export function githubEnv(cwd: string, env: NodeJS.ProcessEnv = process.env): GithubEnv {
@@ -20,5 +46,5 @@ export function githubEnv(cwd: string, env: NodeJS.ProcessEnv = process.env): Gi
     const rel = path.relative(path.resolve(workspace), path.resolve(cwd));
     if (rel && !rel.startsWith('..') && !path.isAbsolute(rel)) pathPrefix = rel.split(path.sep).join('/') + '/';
   }
-  return { enabled: env.GITHUB_ACTIONS === 'true', stepSummary: env.GITHUB_STEP_SUMMARY || undefined, pathPrefix };
+  return { enabled: env.GITHUB_ACTIONS === 'true', stepSummary: env.GITHUB_STEP_SUMMARY || undefined, pathPrefix, runUrl: runUrl(env) };
 }

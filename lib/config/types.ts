@@ -10,6 +10,7 @@ export interface Config {
   html: boolean;
   pdf: boolean;
   chromium_path: string;
+  ci: { artifact: string };
   coverage: { mode: 'test' | 'file' | 'off'; include: string[]; exclude: string[] };
   /** Evidence options: '' means unset. */
   requirements: { mapping: string; catalogue: string };

@@ -236,18 +236,48 @@ export function requirementMatrix(tests: readonly TestLine[], catalogue: readonl
   });
 }
 
-export const MATRIX_CSV_HEADER = ['requirement', 'title', 'requirement_status', 'test_id', 'test_name', 'test_file', 'test_line', 'test_status'];
+/**
+ * How many of a requirement's linked tests passed, where `status` is the worst outcome: a requirement
+ * with one passing and one failing test is `failed` AND has a passing test. A linked test that was
+ * skipped, todo, or is not in the report did not pass.
+ */
+export type RequirementCoverage = 'all_passed' | 'partly_passed' | 'none_passed' | 'no_tests';
 
-/** The matrix as CSV: one row per (requirement, test); a requirement without tests gets one row. */
+/** The words every view uses (report.html, the Markdown summary, requirements.csv). */
+export const COVERAGE_LABEL: Readonly<Record<RequirementCoverage, string>> = {
+  all_passed: 'fully passing',
+  partly_passed: 'not fully passing',
+  none_passed: 'no passing test',
+  no_tests: 'no tests',
+};
+
+/** From the (last-attempt) statuses of the linked tests; undefined: a test id not in the report. */
+export function requirementCoverage(statuses: ReadonlyArray<string | undefined>): RequirementCoverage {
+  if (statuses.length === 0) return 'no_tests';
+  const passed = statuses.filter((s) => s === 'passed').length;
+  return passed === statuses.length ? 'all_passed' : passed === 0 ? 'none_passed' : 'partly_passed';
+}
+
+export const MATRIX_CSV_HEADER = ['requirement', 'title', 'requirement_status', 'test_id', 'test_name', 'test_file', 'test_line', 'test_status', 'requirement_coverage', 'in_catalogue'];
+
+/**
+ * The matrix as CSV: one row per (requirement, test); a requirement without tests gets one row. The
+ * last columns: the requirement's coverage label and whether the catalogue lists it (empty: no catalogue).
+ */
 export function matrixCsv(rows: readonly RequirementRow[], tests: readonly TestLine[]): string {
   const byId = new Map<string, TestLine>();
-  for (const t of tests) byId.set(t.id, t);
+  for (const t of tests) {
+    const prev = byId.get(t.id);
+    if (!prev || t.attempt >= prev.attempt) byId.set(t.id, t);
+  }
   const out: string[][] = [MATRIX_CSV_HEADER];
   for (const r of rows) {
-    if (r.tests.length === 0) out.push([r.id, r.title ?? '', r.status, '', '', '', '', '']);
+    const coverage = COVERAGE_LABEL[requirementCoverage(r.tests.map((id) => byId.get(id)?.status))];
+    const listed = r.in_catalogue === undefined ? '' : String(r.in_catalogue);
+    if (r.tests.length === 0) out.push([r.id, r.title ?? '', r.status, '', '', '', '', '', coverage, listed]);
     for (const id of r.tests) {
       const t = byId.get(id);
-      out.push([r.id, r.title ?? '', r.status, id, t ? fullName(t.path, t.name) : '', t?.file ?? '', t ? String(t.line) : '', t?.status ?? '']);
+      out.push([r.id, r.title ?? '', r.status, id, t ? fullName(t.path, t.name) : '', t?.file ?? '', t ? String(t.line) : '', t?.status ?? '', coverage, listed]);
     }
   }
   return csvText(out);

@@ -1,6 +1,7 @@
 // The compact human view shown when the reporter writes to a terminal: one mark per test while the run
 // goes, then failures with their locations, the counts, and where the report is.
 import { fullName } from '../events/identity.js';
+import { failureEntries } from './failures.js';
 import type { Report, SuiteLine, TestLine } from '../types.js';
 
 const MARK: Record<TestLine['status'], string> = {
@@ -37,14 +38,18 @@ export function terminalSummary(report: Report, reportPath: string | undefined, 
   const red = (s: string): string => (color ? `\x1b[31m${s}\x1b[39m` : s);
   const green = (s: string): string => (color ? `\x1b[32m${s}\x1b[39m` : s);
   const out: string[] = ['', ''];
-  const problems = report.tests.filter((t) => t.status === 'failed' || t.status === 'cancelled' || t.status === 'incomplete');
-  const fileProblems = report.files.filter((f) => f.failure);
-  if (problems.length + fileProblems.length > 0) out.push(red('Failures:'), '');
-  for (const f of fileProblems) out.push(red(`✖ ${f.file} (file ${f.status})`), indent(f.failure!.message, '    '), '');
-  for (const t of problems) {
-    const where = t.failure?.location ? `${t.failure.location.file}:${t.failure.location.line}:${t.failure.location.column}` : `${t.file}:${t.line}:${t.column}`;
-    out.push(red(`✖ ${fullName(t.path, t.name)} [${t.status}]`), `    at ${where}`);
-    if (t.failure) out.push(indent(t.failure.message, '    '));
+  // The same entries as the Markdown summary and report.html: a file that failed to load is told once.
+  const entries = failureEntries(report);
+  if (entries.length > 0) out.push(red('Failures:'), '');
+  for (const e of entries) {
+    if (e.kind === 'file') {
+      out.push(red(`✖ ${e.file.file} (test file ${e.file.status})`), indent(e.file.failure!.message, '    '), '');
+      continue;
+    }
+    const r = e.kind === 'suite' ? e.suite : e.test;
+    const where = r.failure?.location ? `${r.failure.location.file}:${r.failure.location.line}:${r.failure.location.column}` : `${r.file}:${r.line}:${r.column}`;
+    out.push(red(`✖ ${fullName(r.path, r.name)} [${e.kind === 'suite' ? 'suite ' : ''}${r.status}]`), `    at ${where}`);
+    if (r.failure) out.push(indent(r.failure.message, '    '));
     out.push('');
   }
   const status = report.run.status === 'passed' ? green('PASSED') : red(report.run.status.toUpperCase());

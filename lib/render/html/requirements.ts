@@ -1,12 +1,21 @@
 // The requirement -> tests -> status matrix. Taken from report.requirements when the evidence stage wrote
 // it; otherwise derived from the requirement ids tests carry, with the same status rules.
+import { COVERAGE_LABEL, requirementCoverage, type RequirementCoverage } from '../../evidence/requirements.js';
 import type { RenderReport, RenderTest, Requirement, RequirementStatus } from './types.js';
+
+export { COVERAGE_LABEL, type RequirementCoverage };
 
 export interface MatrixRow {
   id: string;
   title?: string;
+  /** The worst outcome of its tests (failed beats incomplete beats passed). */
   status: RequirementStatus;
   tests: Array<{ id: string; test: RenderTest | undefined }>;
+  /** How many of its tests passed: all, some, none, or it has none. */
+  coverage: RequirementCoverage;
+  passed: number;
+  /** false: tests reference it but the catalogue does not list it; undefined: no catalogue. */
+  in_catalogue?: boolean;
 }
 
 export function requirementStatus(tests: ReadonlyArray<RenderTest | undefined>): RequirementStatus {
@@ -35,8 +44,11 @@ export function requirementMatrix(report: RenderReport): MatrixRow[] {
     });
   }
   return reqs.map((r) => {
-    const row: MatrixRow = { id: String(r.id), status: r.status, tests: (r.tests ?? []).map((id) => ({ id, test: byId.get(id) })) };
+    const tests = (r.tests ?? []).map((id) => ({ id, test: byId.get(id) }));
+    const statuses = tests.map((x) => x.test?.status);
+    const row: MatrixRow = { id: String(r.id), status: r.status, tests, coverage: requirementCoverage(statuses), passed: statuses.filter((s) => s === 'passed').length };
     if (r.title) row.title = r.title;
+    if (typeof r.in_catalogue === 'boolean') row.in_catalogue = r.in_catalogue;
     return row;
   });
 }

@@ -3,8 +3,9 @@
 // plain text; the templates escape it ({{ }} only, never {{{ }}} for report data).
 import type { Failure, FileLine, HistoryEntry, SuiteLine, TestStatus } from '../../types.js';
 import { lineDiff, type DiffLine } from './diff.js';
+import { failureEntries } from '../failures.js';
 import { bytes, count, duration, fullName, percent, rangeLineCount, ranges, where } from './format.js';
-import { requirementMatrix } from './requirements.js';
+import { COVERAGE_LABEL, requirementMatrix, type RequirementCoverage } from './requirements.js';
 import type { CoverageMetric, RenderReport, RenderTest } from './types.js';
 
 /** Failures rendered into the page itself (readable without JS); the rest are in the interactive list. */
@@ -158,10 +159,9 @@ export function testView(t: RenderTest, anchor: boolean, runs: RunIndex = new Ma
 
 const plural = (n: number, word: string): string => `${count(n)} ${word}${n === 1 ? '' : 's'}`;
 
-/** A failure worth listing on its own: not "failed because a subtest failed" (that subtest is listed). */
-export function isProblem(t: RenderTest): boolean {
-  if (t.status === 'failed') return t.failure?.kind !== 'subtests';
-  return t.status === 'cancelled' || t.status === 'incomplete';
+/** A list for a template section: its items and its count, or undefined when empty (the section is left out). */
+function listOf<T>(items: T[]): { items: T[]; count: string } | undefined {
+  return items.length ? { items, count: count(items.length) } : undefined;
 }
 
 function metric(m: CoverageMetric | undefined): { text: string; percent: number; detail: string } | undefined {
@@ -261,11 +261,16 @@ export function buildView(report: RenderReport, opts: ViewOptions): Record<strin
     { key: 'files', label: 'files', value: count(s.files) },
   ];
 
-  const problems = report.tests.filter(isProblem);
+  // One entry per failure, shared with the Markdown summary and the terminal (a file that failed to load
+  // and node's file-level test for it are one entry). Tests that failed only through a subtest are
+  // counted, as node counts them, but not repeated.
+  const entries = failureEntries(report);
+  const problems = entries.flatMap((e) => (e.kind === 'test' && !e.viaSubtests ? [e.test] : []));
+  const viaSubtests = entries.filter((e) => e.kind === 'test' && e.viaSubtests).length;
   const shown = opts.print ? problems : problems.slice(0, MAX_SERVER_FAILURES);
-  const fileFailures = report.files.filter((f) => f.failure).map(fileView);
-  const suiteFailures = report.suites.filter((x) => x.failure && x.status !== 'skipped' && x.status !== 'todo').map(suiteFailure);
-  const failureCount = problems.length + fileFailures.length + suiteFailures.length;
+  const fileFailures = entries.flatMap((e) => (e.kind === 'file' ? [fileView(e.file)] : []));
+  const suiteFailures = entries.flatMap((e) => (e.kind === 'suite' ? [suiteFailure(e.suite)] : []));
+  const failureCount = entries.length;
 
   const byFile = new Map<string, RenderTest[]>();
   if (opts.print) {
@@ -286,17 +291,28 @@ export function buildView(report: RenderReport, opts: ViewOptions): Record<strin
       : undefined;
 
   const matrix = requirementMatrix(report);
+  // Precise lists, not one "without a passing test": a requirement whose tests partly pass has a passing
+  // test and is still not fully passing; one referenced by tests may be missing from the catalogue.
+  const reqGroup = (coverage: RequirementCoverage): Array<Record<string, unknown>> =>
+    matrix.filter((r) => r.coverage === coverage).map((r) => ({ id: r.id, title: r.title, status: r.status, tally: `${count(r.passed)} of ${count(r.tests.length)} passed`, notInCatalogue: r.in_catalogue === false }));
   const requirements = matrix.length
     ? {
         rows: matrix.map((r) => ({
           id: r.id,
           title: r.title,
           status: r.status,
+          coverage: COVERAGE_LABEL[r.coverage],
+          tally: r.tests.length ? `${count(r.passed)} of ${count(r.tests.length)} passed` : undefined,
+          notInCatalogue: r.in_catalogue === false,
           tests: r.tests.map(({ id, test }) => ({ id, name: test ? fullName(test.path, test.name) : id, status: test?.status ?? 'unknown', known: test !== undefined })),
           noTests: r.tests.length === 0,
         })),
-        open: matrix.filter((r) => r.status !== 'passed').map((r) => ({ id: r.id, title: r.title, status: r.status })),
-        passing: count(matrix.filter((r) => r.status === 'passed').length),
+        partly: listOf(reqGroup('partly_passed')),
+        none: listOf(reqGroup('none_passed')),
+        noTests: listOf(reqGroup('no_tests')),
+        notInCatalogue: listOf(matrix.filter((r) => r.in_catalogue === false).map((r) => ({ id: r.id, title: r.title, tally: `${count(r.passed)} of ${count(r.tests.length)} passed` }))),
+        allPassing: matrix.every((r) => r.coverage === 'all_passed'),
+        passing: count(matrix.filter((r) => r.coverage === 'all_passed').length),
         total: count(matrix.length),
       }
     : undefined;
@@ -336,7 +352,7 @@ export function buildView(report: RenderReport, opts: ViewOptions): Record<strin
       suites: suiteFailures,
       tests: shown.map((t) => testView(t, true, runs)),
       hidden: problems.length > shown.length ? count(problems.length - shown.length) : undefined,
-      subtestNote: report.tests.some((t) => t.status === 'failed' && t.failure?.kind === 'subtests'),
+      subtestNote: viaSubtests > 0 ? plural(viaSubtests, 'test') : undefined,
     },
     testCount: count(report.tests.length),
     allTests: opts.print ? [...byFile.entries()].map(([file, tests]) => ({ file, tests: tests.map((t) => testView(t, false, runs)) })) : undefined,
