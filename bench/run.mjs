@@ -1,13 +1,14 @@
 // npm run bench: every benchmark in one run, results to bench/results/latest.json and a table on
 // stdout. Never part of npm test. Options:
 //   --quick          fewer rounds and smaller sizes (a smoke run of the harness itself)
-//   --only=a,b       only these: overhead, coverage, fold, llm
+//   --only=a,b       only these: overhead, coverage, fold, llm, affected (the mutation study; not in the default set)
 //   --rounds=N       A/B rounds per measurement (default 5; --quick 1)
 //   --strict         exit 1 when a target is missed
 import { benchOverhead } from './overhead.mjs';
 import { benchCoverage } from './coverage.mjs';
 import { benchFold } from './fold.mjs';
 import { benchLlm } from './llm.mjs';
+import { benchAffected } from './affected.mjs';
 import { load, machine, RESULTS_FILE, table } from './lib/results.mjs';
 
 const args = process.argv.slice(2);
@@ -18,7 +19,7 @@ const rounds = Number(opt('rounds') ?? (quick ? 1 : 5));
 const only = (opt('only') ?? 'overhead,coverage,fold,llm').split(',');
 for (const a of args) {
   if (!/^--(quick|strict|only=.+|rounds=\d+)$/.test(a)) {
-    console.error(`bench: unknown argument ${a}\nusage: node bench/run.mjs [--quick] [--only=overhead,coverage,fold,llm] [--rounds=N] [--strict]`);
+    console.error(`bench: unknown argument ${a}\nusage: node bench/run.mjs [--quick] [--only=overhead,coverage,fold,llm,affected] [--rounds=N] [--strict]`);
     process.exit(2);
   }
 }
@@ -33,6 +34,7 @@ if (only.includes('overhead')) {
 if (only.includes('coverage')) await benchCoverage({ rounds, ...(quick ? { files: 10 } : {}) });
 if (only.includes('fold')) await benchFold({ rounds: quick ? 1 : Math.min(rounds, 3), sizes: quick ? [10_000, 100_000] : [10_000, 50_000, 100_000] });
 if (only.includes('llm')) await benchLlm({ tests: quick ? 200 : 1000 });
+if (only.includes('affected')) await benchAffected({ max: quick ? 20 : 200 });
 
 const results = load().results;
 console.log(`\n${table(results)}\n\nbench: ${results.length} results (${results.filter((r) => !names.has(r.name)).length} new) in ${RESULTS_FILE}, ${Math.round((Date.now() - started) / 1000)} s`);
