@@ -24,7 +24,7 @@ const memos = new WeakMap<Redactor, Map<string, string>>();
 function cached(fn: Redactor, s: string): string {
   if (s.length > SHORT) return fn(s);
   let memo = memos.get(fn);
-  if (!memo) memos.set(fn, (memo = new Map()));
+  if (!memo) memos.set(fn, (memo = new Map<string, string>()));
   let out = memo.get(s);
   if (out === undefined) {
     out = fn(s);

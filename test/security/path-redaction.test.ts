@@ -87,7 +87,7 @@ describe('a secret in a file name', () => {
     assert.equal(own[0]!.path[0], 'suite [REDACTED:github-token]');
     const failed = own.find((t) => t.name === 'fails here')!;
     assert.equal(failed.status, 'failed');
-    if (failed.failure?.location) assert.equal(failed.failure.location.file, own[0]!.file, 'the failure location names the same redacted file');
+    assert.equal(failed.failure?.location?.file, own[0]!.file, 'the failure location names the same redacted file');
     const fileLevel = report.tests.find((t) => t.file_level && t.file.startsWith('test/broken-'));
     assert.ok(fileLevel, 'the file that failed to load is a file-level test');
     assert.equal(fileLevel.name, fileLevel.file, 'named after its redacted path');
