@@ -46,6 +46,8 @@ export interface CycleOptions {
   childOffsets: ReadonlyMap<string, number>;
   /** The last complete cycle's seal: an aborted cycle's record is added to it, under pendingDir. */
   previous: { runId: string; since: number } | undefined;
+  /** pendingDir could not be made fresh: no journal for this cycle, and this is why. */
+  refused?: string;
 }
 
 export interface Finished {
@@ -85,7 +87,8 @@ export class RunRecorder {
     const include = picomatch(opts.coverage.include, { dot: true });
     const exclude = picomatch(opts.coverage.exclude, { dot: true });
     this.#keep = (f) => include(f) && !exclude(f);
-    if (opts.journal) {
+    if (opts.cycle?.refused) this.outputError = opts.cycle.refused;
+    else if (opts.journal) {
       try {
         this.#journal = new Journal(path.join(opts.cycle?.pendingDir ?? opts.outDir, JOURNAL));
       } catch (err) {
@@ -199,6 +202,7 @@ export class RunRecorder {
     const outDir = keptApart ? cycle.pendingDir : this.#opts.outDir;
     let reportPath: string | undefined;
     try {
+      if (keptApart && cycle.refused) throw new Error('not written into a directory this run did not make');
       if (cycle && !keptApart && this.#journal) placeJournal(cycle.pendingDir, this.#opts.outDir);
       writeEvidenceInputs(outDir, this.#evidence);
       const pages = this.#opts.pages ?? { html: true, pdf: false, chromiumPath: '/usr/bin/chromium' };
