@@ -51,6 +51,8 @@ export interface CycleOptions {
   childOffsets: ReadonlyMap<string, number>;
   /** The last complete cycle's seal: an aborted cycle's record is added to it, under pendingDir. */
   previous: { runId: string; since: number } | undefined;
+  /** pendingDir could not be made fresh: no journal for this cycle, and this is why. */
+  refused?: string;
 }
 
 export interface Finished {
@@ -108,7 +110,8 @@ export class RunRecorder {
         this.warnings.push(warning('LLMR_OUTPUT_DIR_REFUSED', err.message));
       }
     }
-    if (opts.journal && !this.refused) {
+    if (opts.cycle?.refused) this.outputError = opts.cycle.refused;
+    else if (opts.journal && !this.refused) {
       try {
         this.#journal = new Journal(path.join(opts.cycle?.pendingDir ?? opts.outDir, JOURNAL));
       } catch (err) {
@@ -290,6 +293,7 @@ export class RunRecorder {
     let reportPath: string | undefined;
     try {
       if (!this.refused) {
+        if (keptApart && cycle.refused) throw new Error('not written into a directory this run did not make');
         if (cycle && !keptApart && this.#journal) placeJournal(cycle.pendingDir, this.#opts.outDir);
         writeEvidenceInputs(outDir, this.#evidence);
         const pages = this.#opts.pages ?? { html: true, pdf: false, chromiumPath: '/usr/bin/chromium' };

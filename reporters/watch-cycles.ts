@@ -3,7 +3,7 @@
 // sends that cycle's closing plan, count diagnostics and (22+) test:summary, all at once. The reporter
 // closes the cycle's record after those, and opens the next one at the next cycle's first test event.
 // Detected by event type only: a stream without test:watch:drained is one run, as before.
-import { rmSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import type { TestEvent } from '../lib/events/normalize.js';
 import type { CycleOptions, RunRecorder } from './recorder.js';
@@ -94,8 +94,19 @@ export class WatchCycles {
   open(): { number: number; options: CycleOptions | undefined } {
     this.cycle++;
     this.drained = false;
-    const options = this.cycle === 1 ? undefined : { pendingDir: path.join(this.outDir, WATCH_DIR), childOffsets: this.#offsets, previous: this.#previous };
-    return { number: this.cycle, options };
+    if (this.cycle === 1) return { number: 1, options: undefined };
+    const pendingDir = path.join(this.outDir, WATCH_DIR);
+    // A directory we make now, never whatever is there (a planted link to a directory elsewhere would take
+    // the journal outside the output directory): rmSync removes a link itself, and mkdirSync fails if
+    // anything came back in between: then the cycle keeps no journal and says so (LLMR_OUTPUT_UNWRITABLE).
+    let refused: string | undefined;
+    try {
+      rmSync(pendingDir, { recursive: true, force: true });
+      mkdirSync(pendingDir);
+    } catch (err) {
+      refused = `cannot make ${pendingDir} for the cycle's journal: ${(err as Error).message}`;
+    }
+    return { number: this.cycle, options: { pendingDir, childOffsets: this.#offsets, previous: this.#previous, ...(refused ? { refused } : {}) } };
   }
 
   /** test:watch:drained: the cycle is complete; the work dir (the preload, the journals) must outlive it. */

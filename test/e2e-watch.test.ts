@@ -6,12 +6,13 @@
 // a one-line event recorder tells whether this node has the watch events at all (feature detection).
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { cleanEnv, copyFixture, countsAsNode, NODE, parseLines } from './helpers/run.js';
 import { cli } from './helpers/evidence.js';
+import { edit, read, runEnds, startWatch, waitFor } from './helpers/watch.js';
 import type { Line, Report, RunEndLine, RunStartLine, TestLine } from '../lib/types.js';
 
 const EVENTS_REPORTER = `import { appendFileSync } from 'node:fs';
@@ -22,22 +23,6 @@ export default async function* (source) {
   }
 }
 `;
-
-/** Poll until `check` returns a value; fail (never hang) after `ms`, saying what was awaited. */
-async function waitFor<T>(what: string, ms: number, check: () => T | undefined | false): Promise<T> {
-  const until = Date.now() + ms;
-  for (;;) {
-    const v = check();
-    if (v !== undefined && v !== false) return v;
-    if (Date.now() > until) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
-function read(dir: string, file: string): string {
-  const p = path.join(dir, file);
-  return existsSync(p) ? readFileSync(p, 'utf8') : '';
-}
 
 /** node's TAP closing counts, one group per cycle ("# tests 11" ... "# todo 1"). */
 function tapCycles(tap: string): Array<Record<string, number>> {
@@ -50,39 +35,19 @@ function tapCycles(tap: string): Array<Record<string, number>> {
   return out;
 }
 
-/** Rewrite a file in place (same inode: what node's watcher follows on every version). */
-function edit(file: string, from: string, to: string): void {
-  const text = readFileSync(file, 'utf8');
-  assert.ok(text.includes(from), `${file} holds ${from}`);
-  writeFileSync(file, text.replace(from, to));
-}
-
 function report(dir: string, file = 'llm-report/report.json'): Report {
   return JSON.parse(read(dir, file)) as Report;
 }
 
-const runEnds = (stream: string): number => (stream.match(/"type":"run_end"/g) ?? []).length;
 const key = (t: TestLine): string => `${t.file}\u0000${[...t.path, t.name].join(' > ')}`;
 
 describe('watch mode (node --test --watch)', () => {
   it('each cycle is a run; SIGINT during a cycle keeps the last complete report and records the cycle as aborted', { timeout: 180_000 }, async (t) => {
     const dir = copyFixture('watch');
     writeFileSync(path.join(dir, 'events.mjs'), EVENTS_REPORTER);
-    const args = ['--test', '--watch', '--test-reporter=@org/llm-report', '--test-reporter-destination=stream.ndjson', '--test-reporter=tap', '--test-reporter-destination=tap.txt', '--test-reporter=./events.mjs', '--test-reporter-destination=events.out'];
-    // Its own process group, so the end of the test can stop node and every test child at once.
     // Our own temp dir, to see the reporter's work dir (preload, child journals) outlive every cycle and go at the end.
     const tmp = mkdtempSync(path.join(os.tmpdir(), 'llmr-watch-tmp-'));
-    const child: ChildProcess = spawn(NODE, args, { cwd: dir, env: cleanEnv({ TMPDIR: tmp }), stdio: ['ignore', 'ignore', 'pipe'], detached: true });
-    let stderr = '';
-    child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
-    const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
-    const stop = (signal: NodeJS.Signals): void => {
-      try {
-        process.kill(-child.pid!, signal);
-      } catch {
-        // already gone
-      }
-    };
+    const { exited, stderr, stop } = startWatch(dir, ['--test-reporter=tap', '--test-reporter-destination=tap.txt', '--test-reporter=./events.mjs', '--test-reporter-destination=events.out'], { TMPDIR: tmp });
     try {
       // Cycle 1: node's TAP counts come once the cycle drained.
       await waitFor('cycle 1 to end (TAP counts)', 60_000, () => tapCycles(read(dir, 'tap.txt')).length === 1);
@@ -156,7 +121,7 @@ describe('watch mode (node --test --watch)', () => {
       const still = cli(['verify', 'llm-report'], dir);
       assert.equal(still.status, 0, `the aborted cycle's record joins the sealed set: ${still.stdout}${still.stderr}`);
     } catch (err) {
-      (err as Error).message += `\n--- node stderr ---\n${stderr}`;
+      (err as Error).message += `\n--- node stderr ---\n${stderr()}`;
       throw err;
     } finally {
       stop('SIGKILL');
