@@ -69,9 +69,15 @@ if (settingUp) {
     setupWarnings.push(warning('LLMR_COVERAGE_COEXIST', `per-test coverage is off because ${other}: resetting V8's counters would change that tool's totals`));
     coverageMode = 'off';
   }
+  // A configuration error fails the run when the stream starts (node then exits from its exception
+  // handler, without 'exit' listeners): no work dir to leave behind, no preload for the children.
+  if (configError === undefined) setUpWorkDir();
+}
+
+function setUpWorkDir(): void {
   workDir = mkdtempSync(path.join(os.tmpdir(), 'llm-report-'));
-  // Imported but never run as a reporter (the API imported by a script, a config error before the
-  // stream): the work dir goes at exit all the same; nothing is left in the temp directory.
+  // Imported but never run as a reporter (the API imported by a script): the work dir goes at exit all
+  // the same; nothing is left in the temp directory.
   const dir = workDir;
   process.on('exit', () => {
     if (!workDirOwned) rmSync(dir, { recursive: true, force: true });

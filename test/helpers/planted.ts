@@ -66,8 +66,8 @@ export function plant(out: string, names: readonly string[], world: Elsewhere, h
   });
 }
 
-/** `name` under `dir` is a regular file (not a link), or absent when `mayBeAbsent`. */
-export function regularOrAbsent(dir: string, name: string): 'file' | 'absent' | string {
+/** What `name` under `dir` is: 'file' (a regular file with one link), 'absent', or what else it is. */
+export function regularOrAbsent(dir: string, name: string): string {
   try {
     const st = lstatSync(path.join(dir, name));
     if (st.isFile() && st.nlink === 1) return 'file';

@@ -6,13 +6,15 @@
 import { describe, it, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { generateKeyPairSync } from 'node:crypto';
-import { copyFileSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { copyFileSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { copyFixture, runNodeTest, type RunResult } from '../helpers/run.js';
 import { cli } from '../helpers/evidence.js';
 import { elsewhere, plant, regularOrAbsent, snapshot, type Elsewhere } from '../helpers/planted.js';
 import { AnnotationCache, pruneCache } from '../../lib/llm/cache.js';
+import { Journal, writeAtomic } from '../../lib/output/write.js';
+import { writeIn } from '../../lib/output/safe-fs.js';
 
 /** Every name a signed run with coverage, requirements and a dependency snapshot writes (or removes). */
 const RUN_NAMES = [
@@ -181,5 +183,25 @@ describe('the answer cache never writes or prunes through a planted link', () =>
     assert.ok(lstatSync(path.join(dir, 'ab')).isDirectory(), 'shard ab is a real directory');
     assertRegular(dir, [`ab/${k1}.json`, `cd/${k2}.json`], 'cache');
     assert.ok('hit' in cache.read(k1) && 'hit' in cache.read(k2));
+  });
+});
+
+describe('what cannot be replaced is refused with a clear error', () => {
+  it('a directory (or a linked directory) where a file belongs: the write fails naming it; nothing outside changes', () => {
+    const world = elsewhere();
+    const out = realpathSync(mkdtempSync(path.join(os.tmpdir(), 'llmr-out-')));
+    mkdirSync(path.join(out, 'report.json'));
+    const before = snapshot(world.dir);
+    assert.throws(() => writeAtomic(path.join(out, 'report.json'), '{}\n'), /report\.json: is a directory; llm-report writes a file there/);
+    // A file where a directory belongs (coverage), after the link planted there was replaced elsewhere.
+    writeFileSync(path.join(out, 'coverage'), 'a file\n');
+    assert.throws(() => writeIn(out, 'coverage/lcov.info', 'x'), /coverage: exists and is not a directory \(a file\)/);
+    // A journal name that is a linked directory: the link goes, the journal is created, the target untouched.
+    symlinkSync(world.coverageDir, path.join(out, 'journal.ndjson'), 'dir');
+    const j = new Journal(path.join(out, 'journal.ndjson'));
+    j.close();
+    assert.equal(regularOrAbsent(out, 'journal.ndjson'), 'file');
+    assertUntouched(world, before, 'refusals');
+    assert.deepEqual(readdirSync(out).filter((f) => f.includes('.tmp-')), [], 'no temp file left');
   });
 });

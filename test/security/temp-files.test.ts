@@ -32,7 +32,7 @@ describe('nothing is left in the temp directory', () => {
 
   for (const [what, reporter] of [['the package', '@org/llm-report'], ['the single file', './llm-report.mjs']] as const) {
     it(`reporter runs (${what}): passing and failing tests, a configuration error`, () => {
-      const dir = copyFixture('simple', { bundle: true });
+      const dir = copyFixture('simple', { bundle: reporter !== '@org/llm-report' });
       writeFileSync(path.join(dir, 'test', 'fails.test.js'), "import { test } from 'node:test';\ntest('fails', () => { throw new Error('no'); });\n");
       let tmp = privateTmp();
       const ok = runNodeTest(dir, { reporter, env: { TMPDIR: tmp }, files: ['test/cart.test.js'] });
