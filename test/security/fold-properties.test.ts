@@ -10,7 +10,7 @@ import { fold } from '../../lib/report/fold.js';
 import { aggregate, readSource } from '../../lib/aggregate/index.js';
 import { canonicalJson } from '../../lib/report/canonical.js';
 import { validateReport } from '../../lib/generated/validators.js';
-import type { Line, Report, TestLine, TestStatus } from '../../lib/types.js';
+import type { Line, Report, TestStatus } from '../../lib/types.js';
 
 const STATUSES: TestStatus[] = ['passed', 'failed', 'cancelled', 'skipped', 'todo', 'incomplete'];
 const RANK: Record<TestStatus, number> = { skipped: 0, todo: 1, passed: 2, incomplete: 3, cancelled: 4, failed: 5 };
@@ -106,7 +106,7 @@ describe('fold and aggregate properties (fast-check)', () => {
     fc.assert(
       fc.property(fc.array(record, { maxLength: 20 }).chain((recs) => fc.tuple(fc.constant(recs), fc.shuffledSubarray(recs, { minLength: recs.length, maxLength: recs.length }))), ([recs, shuffled]) => {
         const a = foldText(ndjson([startLine(), ...recs, endLine()]));
-        const b = foldText(ndjson([startLine(), ...(shuffled as TestLine[]), endLine()]));
+        const b = foldText(ndjson([startLine(), ...shuffled, endLine()]));
         // Records, counts and verdict are identical. Duplicate warnings name input lines, which move, and
         // with three or more copies which pairs were compared: the same tests are named, that is all.
         const strip = (r: Report): string => canonicalJson({ ...r, warnings: r.warnings.filter((w) => w.code !== 'LLMR_NDJSON_DUPLICATE') });
