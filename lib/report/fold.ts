@@ -206,7 +206,8 @@ export function fold(lines: Iterable<Line>, readWarnings: Warning[] = [], origin
         }
         const first = recordAt.get(key)!;
         const keepOld = keepFirst(kept, line);
-        const how = kept.status === line.status ? `both ${kept.status}` : `${kept.status} at ${first}, ${line.status} at ${at}; the ${keepOld ? kept.status : line.status} one is kept`;
+        const [win, winAt, lose, loseAt] = keepOld ? [kept, first, line, at] : [line, at, kept, first];
+        const how = win.status === lose.status ? `both ${win.status}` : `the ${win.status} line at ${winAt} is kept over the ${lose.status} line at ${loseAt}`;
         warnings.push(warning('LLMR_NDJSON_DUPLICATE', `duplicate ${line.type} "${line.name}" (id ${line.id}) at ${first} and ${at}: ${how}`, { file: line.file, line: line.line, test_id: line.id }));
         if (!keepOld) {
           records.set(key, line);

@@ -27,7 +27,7 @@ describe('duplicate ids with conflicting statuses', () => {
     assert.ok(w);
     assert.match(w.message, /j\.ndjson:2/);
     assert.match(w.message, /j\.ndjson:3/);
-    assert.match(w.message, /passed at j\.ndjson:2, failed at j\.ndjson:3; the failed one is kept/);
+    assert.match(w.message, /the failed line at j\.ndjson:3 is kept over the passed line at j\.ndjson:2/);
   });
 
   it('either order, every pair of statuses: the worse one wins', () => {
