@@ -4,7 +4,7 @@
 // default path, a Chromium from npm (@sparticuz/chromium, when the project installed it) prints it.
 // When playwright-core or any browser is missing the caller gets a PdfError to turn into warning
 // LLMR_PDF_UNAVAILABLE.
-import { existsSync, mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
@@ -72,14 +72,25 @@ export async function npmChromium(): Promise<string> {
   }
   try {
     const exe = await mod.default.executablePath();
+    // The package returns whatever is at <tmp>/chromium: on a shared machine another user could have put
+    // a program there. Run only a regular file of ours that nobody else can change.
+    const st = lstatSync(exe);
+    const uid = process.getuid?.();
+    if (!st.isFile() || (uid !== undefined && st.uid !== uid) || (st.mode & 0o022) !== 0) {
+      throw new Error(`${exe} is not a file of this user that only it can change: remove it to let ${NPM_CHROMIUM} extract its own`);
+    }
     // Its fonts come extracted next to it (<tmp>/fonts/fonts), but its own fonts.conf names /tmp and is
     // used only on AWS Lambda: a machine without system fonts would print pages with no text. Ours adds
-    // them to the system's fonts.
+    // them to the system's fonts (temp file + rename: a link planted at that name is replaced, not followed).
     const dir = path.dirname(exe);
+    const tmp = `${fontsConf(exe)}.${process.pid}.tmp`;
+    rmSync(tmp, { force: true });
     writeFileSync(
-      fontsConf(exe),
+      tmp,
       `<?xml version="1.0"?>\n<!DOCTYPE fontconfig SYSTEM "fonts.dtd">\n<fontconfig>\n  <include ignore_missing="yes">/etc/fonts/fonts.conf</include>\n  <dir>${path.join(dir, 'fonts')}</dir>\n  <cachedir>${path.join(dir, 'llm-report-fonts-cache')}</cachedir>\n</fontconfig>\n`,
+      { flag: 'wx' },
     );
+    renameSync(tmp, fontsConf(exe));
     return exe;
   } finally {
     rmSync(lock, { recursive: true, force: true });
