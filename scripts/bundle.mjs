@@ -42,7 +42,10 @@ const common = {
   legalComments: 'inline',
   preserveSymlinks: true,
   sourcemap: false,
-  minify: false,
+  // Minified (issue #16: the single file <= 1 MiB, less to parse at every start). Names too: users never
+  // see our stack traces (every failure is a one-line coded message), and the tsc build in dist/ keeps
+  // readable sources for debugging.
+  minify: true,
   logLevel: 'warning',
   banner: { js: "import { createRequire as __llmrCreateRequire } from 'node:module'; const require = __llmrCreateRequire(import.meta.url);" },
 };
@@ -63,8 +66,10 @@ const inlinePreload = {
     b.onLoad({ filter: /.*/, namespace: 'llmr-preload' }, () => ({ loader: 'js', contents: `export const PRELOAD_SOURCE = ${JSON.stringify(preloadText)};\n` }));
   },
 };
-await build({
+const mainResult = await build({
   ...common,
+  // LLMR_BUNDLE_META=<file>: esbuild's metafile (what each module adds to the size), for size work.
+  metafile: Boolean(process.env.LLMR_BUNDLE_META),
   entryPoints: [path.join(root, 'reporters', 'bundle-entry.ts')],
   outfile,
   define: { __LLMR_BUNDLE__: 'true' },
@@ -72,4 +77,5 @@ await build({
   // Optional (PDF only), loaded by lib/render/pdf.ts with a dynamic import when present; never bundled.
   external: ['playwright-core'],
 });
+if (process.env.LLMR_BUNDLE_META) (await import('node:fs')).writeFileSync(process.env.LLMR_BUNDLE_META, JSON.stringify(mainResult.metafile));
 console.log(`bundle: dist/llm-report.mjs ${(statSync(outfile).size / 1024).toFixed(1)} KiB (test-child preload ${(Buffer.byteLength(preloadText) / 1024).toFixed(1)} KiB)`);
