@@ -1,7 +1,7 @@
 // npm run bench: every benchmark in one run, results to bench/results/latest.json and a table on
 // stdout. Never part of npm test. Options:
 //   --quick          fewer rounds and smaller sizes (a smoke run of the harness itself)
-//   --only=a,b       only these: overhead, coverage, fold, llm, affected (the mutation study; not in the default set)
+//   --only=a,b       only these: startup, overhead, coverage, fold, llm, affected (the mutation study; not in the default set)
 //   --rounds=N       A/B rounds per measurement (default 5; --quick 1)
 //   --strict         exit 1 when a target is missed
 import { benchOverhead } from './overhead.mjs';
@@ -9,6 +9,7 @@ import { benchCoverage } from './coverage.mjs';
 import { benchFold } from './fold.mjs';
 import { benchLlm } from './llm.mjs';
 import { benchAffected } from './affected.mjs';
+import { benchStartup } from './startup.mjs';
 import { load, machine, RESULTS_FILE, table } from './lib/results.mjs';
 
 const args = process.argv.slice(2);
@@ -16,10 +17,10 @@ const quick = args.includes('--quick');
 const strict = args.includes('--strict');
 const opt = (name) => args.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
 const rounds = Number(opt('rounds') ?? (quick ? 1 : 5));
-const only = (opt('only') ?? 'overhead,coverage,fold,llm').split(',');
+const only = (opt('only') ?? 'startup,overhead,coverage,fold,llm').split(',');
 for (const a of args) {
   if (!/^--(quick|strict|only=.+|rounds=\d+)$/.test(a)) {
-    console.error(`bench: unknown argument ${a}\nusage: node bench/run.mjs [--quick] [--only=overhead,coverage,fold,llm,affected] [--rounds=N] [--strict]`);
+    console.error(`bench: unknown argument ${a}\nusage: node bench/run.mjs [--quick] [--only=startup,overhead,coverage,fold,llm,affected] [--rounds=N] [--strict]`);
     process.exit(2);
   }
 }
@@ -28,6 +29,7 @@ const m = machine();
 console.log(`bench: ${m.cpu}, ${m.cores} cores, ${m.memory_gb} GB, node ${m.node}, ${m.os}; ${rounds} round(s) per measurement\n`);
 const started = Date.now();
 const names = new Set(load().results.map((r) => r.name));
+if (only.includes('startup')) await benchStartup({ runs: quick ? 3 : 10 });
 if (only.includes('overhead')) {
   await benchOverhead({ rounds, sizes: quick ? [{ tests: 1000, files: 20 }] : [{ tests: 1000, files: 20 }, { tests: 10000, files: 100 }] });
 }

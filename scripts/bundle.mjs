@@ -30,6 +30,28 @@ const inlineTemplates = {
     b.onLoad({ filter: /.*/, namespace: 'llmr-template-file' }, (args) => ({ contents: readFileSync(path.join(root, args.path), 'utf8'), loader: 'text' }));
   },
 };
+// Start-up (issue #16): a bundled module's top level runs when the file is imported, whether or not the
+// run ever uses it. These CommonJS packages are only needed by some commands (YAML configuration and
+// requirement files, evidence archives), so our imports of them get a stand-in whose functions load the
+// package on first call: esbuild turns the stand-in's require() into a call of the package's wrapper,
+// evaluated there, synchronously. Each name our code imports is listed; a new one fails the build.
+const LAZY = {
+  yaml: ['LineCounter', 'isMap', 'isScalar', 'isSeq', 'parseDocument'],
+  'tar-stream': ['extract', 'pack'],
+};
+const lazyPackages = {
+  name: 'lazy-packages',
+  setup(b) {
+    const filter = new RegExp(`^(${Object.keys(LAZY).map((n) => n.replace(/[-/]/g, '\\$&')).join('|')})$`);
+    b.onResolve({ filter }, (args) => (args.namespace === 'llmr-lazy' || args.importer.includes(`${path.sep}node_modules${path.sep}`) ? undefined : { path: args.path, namespace: 'llmr-lazy' }));
+    b.onLoad({ filter: /.*/, namespace: 'llmr-lazy' }, (args) => ({
+      resolveDir: root,
+      loader: 'js',
+      contents: [`let m;`, `const load = () => (m ??= require(${JSON.stringify(args.path)}));`,
+        ...LAZY[args.path].map((n) => `export function ${n}(...a) { const f = load().${n}; return new.target ? new f(...a) : f(...a); }`)].join('\n'),
+    }));
+  },
+};
 // What both builds share. Deterministic output: no absolute paths, no timestamps. esbuild names each
 // module in a comment by its path relative to the checkout; with a symlinked node_modules the real path
 // would leak where the link points, so keep the link's path (npm's flat layout has no duplicate
@@ -42,7 +64,10 @@ const common = {
   legalComments: 'inline',
   preserveSymlinks: true,
   sourcemap: false,
-  minify: false,
+  // Minified (issue #16: the single file <= 1 MiB, less to parse at every start). Names too: users never
+  // see our stack traces (every failure is a one-line coded message), and the tsc build in dist/ keeps
+  // readable sources for debugging.
+  minify: true,
   logLevel: 'warning',
   banner: { js: "import { createRequire as __llmrCreateRequire } from 'node:module'; const require = __llmrCreateRequire(import.meta.url);" },
 };
@@ -63,13 +88,16 @@ const inlinePreload = {
     b.onLoad({ filter: /.*/, namespace: 'llmr-preload' }, () => ({ loader: 'js', contents: `export const PRELOAD_SOURCE = ${JSON.stringify(preloadText)};\n` }));
   },
 };
-await build({
+const mainResult = await build({
   ...common,
+  // LLMR_BUNDLE_META=<file>: esbuild's metafile (what each module adds to the size), for size work.
+  metafile: Boolean(process.env.LLMR_BUNDLE_META),
   entryPoints: [path.join(root, 'reporters', 'bundle-entry.ts')],
   outfile,
   define: { __LLMR_BUNDLE__: 'true' },
-  plugins: [inlineTemplates, inlinePreload],
+  plugins: [inlineTemplates, inlinePreload, lazyPackages],
   // Optional (PDF only), loaded by lib/render/pdf.ts with a dynamic import when present; never bundled.
   external: ['playwright-core'],
 });
+if (process.env.LLMR_BUNDLE_META) (await import('node:fs')).writeFileSync(process.env.LLMR_BUNDLE_META, JSON.stringify(mainResult.metafile));
 console.log(`bundle: dist/llm-report.mjs ${(statSync(outfile).size / 1024).toFixed(1)} KiB (test-child preload ${(Buffer.byteLength(preloadText) / 1024).toFixed(1)} KiB)`);

@@ -6,7 +6,7 @@ import type { Failure, TestLine } from '../types.js';
 import type { Redactor } from '../redact/index.js';
 import { canonicalJson } from '../report/canonical.js';
 import { languageOf, type Section } from './context.js';
-import { schemas } from '../generated/schemas.js';
+import { annotationSchema } from '../generated/annotation-schema.js';
 
 export const PROMPT_VERSION = '1';
 
@@ -128,7 +128,7 @@ export function responseSchema(withCause: boolean): Record<string, unknown> {
 }
 
 function makeResponseSchema(withCause: boolean): Record<string, unknown> {
-  const base = structuredClone(schemas.annotation) as JsonSchema;
+  const base = structuredClone(annotationSchema) as JsonSchema;
   const strip = (node: Record<string, unknown>): Record<string, unknown> => {
     const out: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(node)) {
