@@ -101,7 +101,7 @@ export class RunRecorder {
     this.#keep = (f) => include(f) && !exclude(f);
     try {
       // The stream destination node opened inside the directory before we ran is no reason to refuse it.
-      claimOutputDir(opts.outDir, { option: 'output_dir', cwd: opts.failureContext.root, allowed: this.#evidence.unsealable });
+      claimOutputDir(opts.outDir, { option: 'output_dir', cwd: opts.failureContext.root, allowed: this.#evidence.unsealable, newReport: true });
     } catch (err) {
       // Other IO errors (EACCES, EROFS) surface below, where the journal or the report cannot be written.
       if (err instanceof OutputDirError) {

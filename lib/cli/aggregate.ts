@@ -149,7 +149,7 @@ export function aggregateCommand(args: string[], io: CommandIO): number {
   }
 
   // A directory that is not ours is refused before any input is read (it may hold the inputs).
-  const refused = claimOut(io, 'aggregate', outArg);
+  const refused = claimOut(io, 'aggregate', outArg, '--out', true);
   if (refused !== undefined) return refused;
   const sources: Source[] = [];
   try {

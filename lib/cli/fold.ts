@@ -61,7 +61,7 @@ export function foldCommand(args: string[], io: CommandIO): number {
   const start = lines.find((l): l is RunStartLine => l.type === 'run_start');
   const end = lines.find((l): l is RunEndLine => l.type === 'run_end');
   const dir = path.resolve(io.cwd, out);
-  const refused = claimOut(io, 'fold', out);
+  const refused = claimOut(io, 'fold', out, '--out', true);
   if (refused !== undefined) return refused;
   try {
     writeRun(dir, report, sortedLines(report, start, end, lines.filter((l): l is CoverageLine => l.type === 'coverage')));

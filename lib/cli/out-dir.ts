@@ -5,9 +5,9 @@ import { claimOutputDir, OutputDirError } from '../output/output-dir.js';
 import type { CommandIO } from './io.js';
 
 /** undefined when `dir` may be written (it is then claimed), else the exit status after the error was said. */
-export function claimOut(io: CommandIO, command: string, dir: string, option = '--out'): number | undefined {
+export function claimOut(io: CommandIO, command: string, dir: string, option = '--out', newReport = false): number | undefined {
   try {
-    claimOutputDir(path.resolve(io.cwd, dir), { option, cwd: io.cwd });
+    claimOutputDir(path.resolve(io.cwd, dir), { option, cwd: io.cwd, newReport });
     return undefined;
   } catch (err) {
     io.stderr(`llm-report ${command}: ${err instanceof OutputDirError ? `${err.code}: ` : `cannot write to ${dir}: `}${(err as Error).message}\n`);

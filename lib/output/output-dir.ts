@@ -3,7 +3,7 @@
 // non-empty directory this tool did not create. Ownership is a marker file written when a directory is
 // claimed; a directory that holds nothing but files this tool writes (an output directory of an
 // earlier version, or the stream file node opened in it before the reporter ran) is claimed too.
-import { existsSync, lstatSync, readdirSync, realpathSync, unlinkSync, type Stats } from 'node:fs';
+import { existsSync, lstatSync, readdirSync, realpathSync, rmSync, unlinkSync, type Stats } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { DEPENDENCIES, HMAC_FILE, JOURNAL, JOURNAL_CHAIN, MANIFEST, PUBLIC_KEY, REQUIREMENTS_CSV, SHA256SUMS, SIGNATURE, VERIFY_MD } from '../evidence/files.js';
@@ -36,6 +36,8 @@ export interface ClaimOptions {
   cwd: string;
   /** Files the directory may hold besides ours (relative POSIX), e.g. the stream destination node opened there. */
   allowed?: readonly string[];
+  /** A new report.json goes here (a run, a fold, an aggregate): the addenda of the previous one go. */
+  newReport?: boolean;
 }
 
 function real(p: string): string {
@@ -126,6 +128,9 @@ export function claimOutputDir(dir: string, opts: ClaimOptions): void {
   // Links planted at our names go now (the links only; what they point to is untouched): nothing this
   // run writes, seals or bundles can follow one, even a name this run does not write (report.pdf).
   for (const name of [...OWN_FILES, 'coverage', ...[...OWN_COVERAGE].map((n) => `coverage/${n}`)]) removeLink(path.join(dir, name));
+  // Addenda annotate the report.json whose sha256 they name: beside a new report they would only fail
+  // verify ("another run"). A link planted there is removed as a link, never followed.
+  if (opts.newReport) rmSync(path.join(dir, 'addenda'), { recursive: true, force: true });
   writeIn(dir, OUTPUT_MARKER, MARKER_TEXT);
 }
 

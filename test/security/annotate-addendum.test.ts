@@ -143,3 +143,19 @@ describe('annotating a run sealed with an HMAC', () => {
     assert.match(v.stdout, /^ok {4}addenda\/001: /m);
   });
 });
+
+describe('a new run into an annotated run directory', () => {
+  it('removes the previous report\'s addenda (they annotate a report that is gone), so the new set verifies', async () => {
+    const dir = copyFixture('llm');
+    assert.ok(runNodeTest(dir, { env: SIGNING }).report);
+    server.script = () => ({ kind: 'answer' });
+    const res = await annotateRun(dir, server.url, [], SIGNING);
+    assert.equal(res.code, 0, res.stderr);
+    assert.ok(readdirSync(path.join(dir, 'llm-report', 'addenda')).length > 0, 'annotate wrote an addendum');
+    const again = runNodeTest(dir, { env: SIGNING });
+    assert.ok(again.report, again.stderr);
+    assert.ok(!readdirSync(path.join(dir, 'llm-report')).includes('addenda'), 'the stale addenda are gone');
+    const v = await verify(dir, ['--require-seal']);
+    assert.equal(v.code, 0, `the new run verifies: ${v.stdout}${v.stderr}`);
+  });
+});
