@@ -8,9 +8,9 @@ import { parseDiff, type FileChange } from '../impact/diff.js';
 import { importGraph } from '../impact/imports.js';
 import { fileFacts } from '../impact/line-index.js';
 import { selectAffected, type Selection } from '../impact/select.js';
-import { parseNdjson } from '../report/ndjson.js';
 import { toolChildEnv } from '../config/internal-env.js';
-import type { CoverageLine, Report, TestLine } from '../types.js';
+import type { Report } from '../types.js';
+import { readRunData, type RunData } from './run-data.js';
 import { commandArgs } from './args.js';
 import type { CommandIO } from './io.js';
 
@@ -46,25 +46,6 @@ function git(cwd: string, args: string[]): { ok: boolean; out: string; err: stri
   return { ok: r.status === 0, out: r.stdout ?? '', err: (r.stderr || r.error?.message || '').trim() };
 }
 
-interface RunData {
-  report?: Report;
-  tests: TestLine[];
-  coverage: CoverageLine[];
-}
-
-function readRun(dir: string): RunData {
-  const isDir = statSync(dir).isDirectory();
-  const results = isDir ? path.join(dir, 'results.ndjson') : dir;
-  const reportFile = isDir ? path.join(dir, 'report.json') : path.join(path.dirname(dir), 'report.json');
-  const report = existsSync(reportFile) ? (JSON.parse(readFileSync(reportFile, 'utf8')) as Report) : undefined;
-  if (existsSync(results) && results.endsWith('.ndjson')) {
-    const { lines } = parseNdjson(readFileSync(results, 'utf8'), path.basename(results));
-    return { report, tests: lines.filter((l): l is TestLine => l.type === 'test'), coverage: lines.filter((l): l is CoverageLine => l.type === 'coverage') };
-  }
-  if (!report) throw new Error('neither results.ndjson nor report.json is there');
-  return { report, tests: report.tests, coverage: [] };
-}
-
 /** Why nothing from the diff can be trusted, if so: no commit recorded or known here, another Node. */
 function distrust(cwd: string, report: Report | undefined, base: string | undefined): string | undefined {
   if (!base) return 'the run recorded no git commit (not a git checkout then?): every test file';
@@ -90,7 +71,7 @@ export function affectedCommand(args: string[], io: CommandIO): number {
   const from = parsed.values.from ?? 'llm-report';
   let run: RunData;
   try {
-    run = readRun(path.resolve(io.cwd, from));
+    run = readRunData(path.resolve(io.cwd, from));
   } catch (err) {
     io.stderr(`llm-report affected: cannot read ${from}: ${(err as Error).message}\n`);
     return 2;

@@ -1,9 +1,9 @@
 // `llm-report tests-for FILE[:LINE[-LINE]]`: the tests that executed those lines, from a saved run.
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileFacts, knownFiles, resolveFile, testsFor, type LineState, type TestsForResult } from '../impact/line-index.js';
-import { parseNdjson } from '../report/ndjson.js';
-import type { CoverageLine, Report, TestLine } from '../types.js';
+import type { TestLine } from '../types.js';
+import { readRunData, type RunData } from './run-data.js';
 import { commandArgs } from './args.js';
 import type { CommandIO } from './io.js';
 
@@ -27,31 +27,6 @@ Options:
 Exit status: 0 at least one test executed the lines; 1 no test did (the message says why);
 2 usage errors or an unreadable run; 3 the file is not in the run (no test loaded it), or the
 name matches several files (they are listed).`;
-
-interface RunData {
-  tests: TestLine[];
-  coverage?: CoverageLine[];
-  summary?: Array<{ file: string; lines: { total: number } }>;
-}
-
-function readRun(target: string): RunData {
-  let file = target;
-  if (statSync(file).isDirectory()) {
-    const results = path.join(file, 'results.ndjson');
-    file = existsSync(results) ? results : path.join(file, 'report.json');
-  }
-  const text = readFileSync(file, 'utf8');
-  if (file.endsWith('.ndjson')) {
-    const { lines } = parseNdjson(text, path.basename(file));
-    return {
-      tests: lines.filter((l): l is TestLine => l.type === 'test'),
-      coverage: lines.filter((l): l is CoverageLine => l.type === 'coverage'),
-    };
-  }
-  const report = JSON.parse(text) as Report;
-  if (!Array.isArray(report.tests)) throw new Error('no tests array: not an llm-report report.json');
-  return { tests: report.tests, summary: report.coverage?.files };
-}
 
 const WHY: Record<Exclude<LineState, 'tests'>, string> = {
   outside_tests: 'ran outside any test (module top level, or a hook between tests)',
@@ -115,12 +90,12 @@ export function testsForCommand(args: string[], io: CommandIO): number {
   const source = parsed.values.from ?? 'llm-report';
   let run: RunData;
   try {
-    run = readRun(path.resolve(io.cwd, source));
+    run = readRunData(path.resolve(io.cwd, source));
   } catch (err) {
     io.stderr(`llm-report tests-for: cannot read ${source}: ${(err as Error).message}\n`);
     return 2;
   }
-  const facts = fileFacts(run.coverage, run.summary);
+  const facts = fileFacts(run.coverage, run.report?.coverage?.files);
   const files = knownFiles(run.tests, facts);
   const rel = path.isAbsolute(wanted) ? path.relative(io.cwd, wanted).split(path.sep).join('/') : wanted;
   const found = resolveFile(rel, files);

@@ -3,6 +3,7 @@
 // re-rendered with it, VERIFY.md, manifest.json, SHA256SUMS, and the signature when one is
 // configured); annotations.json names the sha256 of the report.json it annotates. Pure.
 import { validateAddendum } from '../generated/validate-addendum.js';
+import { parseValidated } from './parse.js';
 import { TOOL_NAME, TOOL_VERSION } from '../generated/version.js';
 import { compareWarnings } from '../report/fold.js';
 import { canonicalJson } from '../report/canonical.js';
@@ -81,18 +82,7 @@ export function addendumText(doc: AddendumDoc): string {
 }
 
 export function parseAddendum(bytes: Buffer | undefined): { doc?: AddendumDoc; error?: string } {
-  if (!bytes) return { error: 'missing' };
-  let value: unknown;
-  try {
-    value = JSON.parse(bytes.toString('utf8'));
-  } catch (err) {
-    return { error: `not valid JSON: ${(err as Error).message}` };
-  }
-  if (!validateAddendum(value)) {
-    const e = validateAddendum.errors?.[0];
-    return { error: `does not match schemas/addendum.schema.json: ${e ? `${e.instancePath || '/'} ${e.message ?? e.keyword}` : 'invalid'}` };
-  }
-  return { doc: value as AddendumDoc };
+  return parseValidated<AddendumDoc>(bytes, validateAddendum, 'addendum.schema.json');
 }
 
 const key = (id: string, attempt: number): string => `${id}\u0000${attempt}`;

@@ -2,6 +2,7 @@
 // names the file at fault; when two files disagree, the other copies (manifest.json against
 // SHA256SUMS, the signature over SHA256SUMS) decide which one changed.
 import { validateManifest } from '../generated/validate-manifest.js';
+import { parseValidated } from './parse.js';
 import { verifyChain } from './chain.js';
 import { DETACHED, HMAC_FILE, JOURNAL, JOURNAL_CHAIN, MANIFEST, PUBLIC_KEY, SHA256SUMS, SIGNATURE, comparePaths, sha256Hex, type FileSet } from './files.js';
 import { parseSha256sums, sha256sumsText, type ManifestDoc, type ManifestSignature, type SignatureAlgorithm } from './manifest.js';
@@ -70,18 +71,7 @@ function recordLabel(journal: Buffer, record: number): string {
 }
 
 function parseManifest(bytes: Buffer | undefined): { doc?: ManifestDoc; error?: string } {
-  if (!bytes) return { error: 'missing' };
-  let value: unknown;
-  try {
-    value = JSON.parse(bytes.toString('utf8'));
-  } catch (err) {
-    return { error: `not valid JSON: ${(err as Error).message}` };
-  }
-  if (!validateManifest(value)) {
-    const e = validateManifest.errors?.[0];
-    return { error: `does not match schemas/manifest.schema.json: ${e ? `${e.instancePath || '/'} ${e.message ?? e.keyword}` : 'invalid'}` };
-  }
-  return { doc: value as ManifestDoc };
+  return parseValidated<ManifestDoc>(bytes, validateManifest, 'manifest.schema.json');
 }
 
 /** What report.json (when readable) says about the seal: its `integrity` statement. */
