@@ -60,9 +60,10 @@ describe('faults: entry file of tests declared in a shared helper, without entry
     assert.deepEqual(recs.map((r) => `${r.entry} ${r.name}`), ['test/a.test.js t1', 'test/a.test.js group']);
   });
 
-  it('without journals (or with entryFile on the events) nothing changes', () => {
+  it('without journals the test goes to the block it ran in; entryFile on the events decides when present', () => {
+    // No journal names it (coverage and journals off, or a skipped test): the file whose block is open.
     const n = normalizer({});
-    assert.deepEqual(feed(n, [enqueueWrapper('test/a.test.js'), ...pass('h1', 'helper.js')]).map((r) => r.entry), ['helper.js']);
+    assert.deepEqual(feed(n, [enqueueWrapper('test/a.test.js'), ...pass('h1', 'helper.js')]).map((r) => r.entry), ['test/a.test.js']);
     const m = normalizer({});
     const withEntry: TestEvent = { type: 'test:pass', data: { name: 'h1', nesting: 0, file: abs('helper.js'), entryFile: abs('test/z.test.js'), line: 3, column: 1 } };
     assert.deepEqual(feed(m, [enqueueWrapper('test/a.test.js'), withEntry]).map((r) => r.entry), ['test/z.test.js']);

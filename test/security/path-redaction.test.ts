@@ -5,7 +5,7 @@
 // secret-bearing files stay apart, and ids stay stable across runs.
 import { before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { copyFixture, runNodeTest, type RunResult } from '../helpers/run.js';
 import type { TestLine } from '../../lib/types.js';
@@ -17,6 +17,8 @@ const AKIA = 'AKIA' + 'Q2W3E4R5T6Y7U2I3';
 const SECRETS = [GHP, GHP2, AKIA];
 
 function plant(dir: string): void {
+  // git keeps no empty directory: the fixture has none of its own files there.
+  for (const d of ['src', 'test']) mkdirSync(path.join(dir, d), { recursive: true });
   writeFileSync(path.join(dir, 'src', `${AKIA}.js`), 'export function add(a, b) {\n  return a + b;\n}\n');
   writeFileSync(
     path.join(dir, 'test', `${GHP}.test.js`),
