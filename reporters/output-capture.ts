@@ -94,7 +94,7 @@ export class OutputAttribution {
   /** Characters of test output the file may still keep (all its tests together). */
   #budget: number;
 
-  /** `budgetChars`: at most this much test output is kept for the whole file (default: 16 tests' caps). */
+  /** `budgetChars`: at most this much test output is kept for the whole file (default: 32 tests' caps). */
   constructor(capPerTestChars: number, capPerFileChars: number, budgetChars = 32 * capPerTestChars) {
     this.#cap = capPerTestChars;
     this.#file = new Bucket(capPerFileChars);
