@@ -179,6 +179,8 @@ export interface TestLine extends RecordCommon {
   coverage_inclusive?: FileLines[];
   /** Ran concurrently with another test in the same process: its lines cannot be attributed. */
   coverage_shared?: true;
+  /** capture_output: what this test wrote while it ran (redacted, capped per test and per file). */
+  output?: FileOutput;
   /** Requirement IDs the test declared (API) or a mapping gave it. */
   requirements?: string[];
   /** LLM context mode the test chose through the API ('off' opts out). */
@@ -201,6 +203,10 @@ export interface FileOutput {
   stdout?: string;
   stderr?: string;
   truncated?: boolean;
+  /** Bytes dropped from the middle (head and tail kept), stdout and stderr together. */
+  dropped_bytes?: number;
+  /** Written while other tests of the same file ran too: not this test's alone. */
+  shared?: true;
 }
 
 export interface FileLine {

@@ -1,4 +1,4 @@
-// Output captured per test in the test child (issue #17 §3; not wired into the preload yet). node:test
+// Output captured per test in the test child (issue #17 §3), used by preload.ts when capture_output is on. node:test
 // tells the reporter only which FILE printed something (nodejs/node#53103); in the child the preload
 // knows which test is running, so writes to process.stdout / process.stderr (console writes through
 // them) can be attributed there: to the running test, to the file between tests, and to no single test
@@ -90,29 +90,57 @@ export class OutputAttribution {
   readonly #cap: number;
   readonly #running = new Map<string, Bucket>();
   readonly #file: Bucket;
+  #last: Bucket | undefined;
+  /** Characters of test output the file may still keep (all its tests together). */
+  #budget: number;
 
-  constructor(capPerTestChars: number, capPerFileChars: number) {
+  /** `budgetChars`: at most this much test output is kept for the whole file (default: 32 tests' caps). */
+  constructor(capPerTestChars: number, capPerFileChars: number, budgetChars = 32 * capPerTestChars) {
     this.#cap = capPerTestChars;
     this.#file = new Bucket(capPerFileChars);
+    this.#budget = budgetChars;
   }
 
-  begin(key: string): void {
+  /**
+   * `nested`: the tests running now are this one's ancestors (a subtest), not concurrent siblings:
+   * nothing is shared, and writes go to the innermost test only.
+   */
+  begin(key: string, nested = false): void {
     const b = new Bucket(this.#cap);
-    if (this.#running.size > 0) {
+    if (this.#running.size > 0 && !nested) {
       b.shared = true;
       for (const other of this.#running.values()) other.shared = true;
     }
     this.#running.set(key, b);
+    this.#last = b;
+  }
+
+  /** A test that turned out to run beside another (the preload learns it when tests end out of order). */
+  markShared(key: string): void {
+    const b = this.#running.get(key);
+    if (b) b.shared = true;
   }
 
   end(key: string): CapturedOutput | undefined {
     const b = this.#running.get(key);
     this.#running.delete(key);
-    return b?.result();
+    if (b === this.#last) this.#last = [...this.#running.values()].pop();
+    if (!b) return undefined;
+    const out = b.result();
+    // The file's budget for all its tests' output: past it, a test keeps only the count of what it wrote.
+    const size = out.stdout.length + out.stderr.length;
+    if (size > this.#budget) {
+      out.dropped_bytes = (out.dropped_bytes ?? 0) + Buffer.byteLength(out.stdout) + Buffer.byteLength(out.stderr);
+      out.stdout = '';
+      out.stderr = '';
+      this.#budget = 0;
+    } else this.#budget -= size;
+    return out;
   }
 
   write(stream: 'stdout' | 'stderr', text: string): void {
     if (this.#running.size === 0) this.#file[stream].push(text);
+    else if (this.#last && !this.#last.shared) this.#last[stream].push(text);
     else for (const b of this.#running.values()) b[stream].push(text);
   }
 
@@ -133,6 +161,9 @@ export function teeWrites(stream: NodeJS.WritableStream, onText: (text: string) 
   const original = stream.write;
   const patched = function (this: NodeJS.WritableStream, chunk: unknown, ...rest: unknown[]): boolean {
     try {
+      // node:test's own events to the parent (a child's stdout) are V8-serialized, starting 0xFF, a byte
+      // UTF-8 text never holds: they are the runner talking, not the test.
+      if (chunk instanceof Uint8Array && chunk[0] === 0xff) return (original as (...a: unknown[]) => boolean).call(this, chunk, ...rest);
       const enc = typeof rest[0] === 'string' ? (rest[0] as BufferEncoding) : 'utf8';
       onText(typeof chunk === 'string' ? (enc === 'utf8' ? chunk : Buffer.from(chunk, enc).toString('utf8')) : chunk instanceof Uint8Array ? Buffer.from(chunk).toString('utf8') : String(chunk));
     } catch {

@@ -32,6 +32,8 @@ interface Running {
 
 interface Setup {
   workDir: string;
+  /** capture_output: the per-test output cap; undefined, nothing is wrapped. */
+  captureCap?: number;
   coverage: ChildCoverage;
   own: string | undefined;
   /** The entry file of a test: one per process in a child, the hook context's filePath in-process. */
@@ -58,7 +60,7 @@ export async function installPreload(selfUrl: string): Promise<void> {
     if (!env.workDir) return;
     g[INSTALLED] = true;
     const entry = process.argv[1] ?? '<unknown>';
-    await install(selfUrl, { workDir: env.workDir, coverage: env.coverage, own: env.own, entryOf: () => entry, first: entry });
+    await install(selfUrl, { workDir: env.workDir, captureCap: env.captureCap, coverage: env.coverage, own: env.own, entryOf: () => entry, first: entry });
     return;
   }
   const host = inProcessHost();
@@ -122,6 +124,14 @@ async function install(selfUrl: string, setup: Setup): Promise<(code: number) =>
   const coverage = setup.coverage === 'off' ? undefined : new (await import('./coverage-collector.js')).CoverageCollector(root, skip);
   if (coverage) coverage.onNewSource = (src) => write({ k: 'src', f: current, file: src.file, lines: src.lines, ignored: src.ignored });
   const perTest = setup.coverage === 'test';
+  // capture_output: process.stdout/stderr (and console through them) are seen per test; nothing is wrapped when off.
+  const capture = setup.captureCap === undefined ? undefined : new (await import('./output-capture.js')).OutputAttribution(setup.captureCap, setup.captureCap);
+  if (capture) {
+    const { teeWrites } = await import('./output-capture.js');
+    teeWrites(process.stdout, (t) => capture.write('stdout', t));
+    teeWrites(process.stderr, (t) => capture.write('stderr', t));
+  }
+  const outKey = (r: Running): string => `${r.f}\u0000${r.fn}\u0000${r.o}`;
 
   // Tests open now, innermost last. Suites run no hooks, so a subtest's parent here is a test.
   const stack: Running[] = [];
@@ -136,6 +146,7 @@ async function install(selfUrl: string, setup: Setup): Promise<(code: number) =>
     write({ k: 'cov', f: to?.f ?? current, fn: to && !to.shared ? to.fn : null, o: to?.o ?? 0, files: Object.fromEntries(files) });
   };
   const markShared = (r: Running): void => {
+    capture?.markShared(outKey(r));
     if (r.shared) return;
     r.shared = true;
     write({ k: 'shared', f: r.f, fn: r.fn, o: r.o });
@@ -159,7 +170,9 @@ async function install(selfUrl: string, setup: Setup): Promise<(code: number) =>
     occurrences.set(key, o);
     const running: Running = { f, fn: ctx.fullName, o, shared: false };
     // A test starting while a test that is not its ancestor runs: both share the isolate's counters.
-    if (top && (top.f !== f || !ctx.fullName.startsWith(top.fn + ' > '))) {
+    const concurrent = top !== undefined && (top.f !== f || !ctx.fullName.startsWith(top.fn + ' > '));
+    capture?.begin(outKey(running), !concurrent);
+    if (concurrent) {
       markShared(top);
       markShared(running);
     }
@@ -178,6 +191,10 @@ async function install(selfUrl: string, setup: Setup): Promise<(code: number) =>
       for (const r of stack.slice(i)) markShared(r);
     }
     if (perTest) flush(mine);
+    if (capture && mine) {
+      const out = capture.end(outKey(mine));
+      if (out && (out.stdout || out.stderr || out.dropped_bytes)) write({ k: 'out', f: mine.f, fn: mine.fn, o: mine.o, out });
+    }
     if (i >= 0) stack.splice(i, 1);
     const rec: ChildRecord = { k: 'end', f, n: ctx.name, fn: ctx.fullName, p: ctx.passed !== false };
     if (ctx.passed === false && ctx.error) rec.m = typeof ctx.error.message === 'string' ? ctx.error.message : inspect(ctx.error.message ?? ctx.error);
@@ -198,6 +215,10 @@ async function install(selfUrl: string, setup: Setup): Promise<(code: number) =>
     if (finished) return;
     finished = true;
     flush(undefined);
+    if (capture) {
+      const out = capture.fileOutput();
+      write({ k: 'out', f: current, fn: null, o: 0, out });
+    }
     if (coverage) {
       for (const file of coverage.totals.keys()) write({ k: 'covsum', f: current, file, functions: coverage.profile(file) });
     }

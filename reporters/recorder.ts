@@ -5,7 +5,7 @@ import { renameSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import picomatch from 'picomatch';
 import { EventNormalizer } from '../lib/events/normalize.js';
-import { reconcile } from '../lib/events/child-journal.js';
+import { reconcile, type ChildJournal, type ChildOutput } from '../lib/events/child-journal.js';
 import { fullName, testId } from '../lib/events/identity.js';
 import { relPath } from '../lib/paths.js';
 import { JournalIndex } from '../lib/coverage/journal-index.js';
@@ -23,7 +23,7 @@ import { autoAnnotate } from '../lib/llm/auto.js';
 import { claimOutputDir, OutputDirError } from '../lib/output/output-dir.js';
 import { endWarnings, prepareEvidence, sealDir, withMapped, writeEvidenceInputs, type EvidenceSetup } from '../lib/output/evidence.js';
 import { redactRecord, type RecordRedactors } from '../lib/redact/index.js';
-import type { CoverageLine, FileLine, FileLines, Line, Report, RunEndLine, RunStartLine, SuiteLine, TestLine, Warning } from '../lib/types.js';
+import type { CoverageLine, FileLine, FileLines, FileOutput, Line, Report, RunEndLine, RunStartLine, SuiteLine, TestLine, Warning } from '../lib/types.js';
 
 export interface RecorderOptions {
   outDir: string;
@@ -142,6 +142,10 @@ export class RunRecorder {
       if (meta.requirements?.length) line.requirements = meta.requirements;
       if (meta.llm_mode) line.llm_mode = meta.llm_mode;
       if (extras.shared) line.coverage_shared = true;
+      if (extras.output) {
+        line.output = testOutput(extras.output);
+        if (extras.output.dropped_bytes) this.warnings.push(warning('LLMR_OUTPUT_TRUNCATED', `"${name}": ${extras.output.dropped_bytes} bytes of captured output dropped (head and tail kept; output_cap_bytes)`, { file: line.entry_file, test_id: line.id }));
+      }
       if (extras.coverage) line.coverage = extras.coverage;
       inclusive = extras.coverage;
     }
@@ -260,7 +264,10 @@ export class RunRecorder {
     const coverage = (this.#opts.coverage.mode === 'off' ? [] : coverageLines(journals, ctx.root, this.#keep)).map((c) => this.record(c) as CoverageLine);
     const shared = this.records.filter((r) => r.type === 'test' && r.coverage_shared).length;
     if (shared > 0) this.warnings.push(warning('LLMR_COVERAGE_SHARED', `${shared} test(s) ran concurrently with other tests in the same process: their lines cannot be attributed and are left out (they still count in the whole-run totals)`));
-    for (const f of fileLines(normalizer, this.records, recovered.exitedEarly, this.#opts.captureOutput, ctx)) {
+    const between = betweenTests(journals, ctx.root);
+    for (const f of fileLines(normalizer, this.records, recovered.exitedEarly, this.#opts.captureOutput, ctx, between)) {
+      const dropped = between.get(f.file)?.dropped_bytes;
+      if (dropped) this.warnings.push(warning('LLMR_OUTPUT_TRUNCATED', `${f.file}: ${dropped} bytes of output written between tests dropped (head and tail kept; output_cap_bytes)`, { file: f.file }));
       if (f.failure) this.warnings.push(warning('LLMR_FILE_FAILED', `${f.file}: ${f.failure.message.split('\n')[0]}`, { file: f.file }));
       this.record(f);
     }
@@ -360,6 +367,7 @@ function fileLines(
   exitedEarly: Set<string>,
   captureOutput: boolean,
   ctx: FailureContext,
+  between: Map<string, ChildOutput>,
 ): FileLine[] {
   const byFile = new Map<string, Array<TestLine | SuiteLine>>();
   for (const r of records) {
@@ -384,6 +392,13 @@ function fileLines(
     }
     if (exitedEarly.has(file) || counts.incomplete > 0) line.status = 'incomplete';
     else if (line.failure || counts.failed > 0 || counts.cancelled > 0) line.status = 'failed';
+    // With capture on, the in-child capture says what the file wrote outside its tests (each test keeps its own).
+    const own = captureOutput ? between.get(file) : undefined;
+    if (own) {
+      const o = testOutput(own);
+      if (o.stdout || o.stderr || o.truncated) line.output = o;
+      return line;
+    }
     const output = normalizer.output.get(file);
     if (output && (output.stdout || output.stderr) && (captureOutput || line.failure)) {
       const o: NonNullable<FileLine['output']> = {};
@@ -394,4 +409,24 @@ function fileLines(
     }
     return line;
   });
+}
+
+/** A test's captured output as its line carries it (raw: record() redacts the line). */
+function testOutput(c: ChildOutput): FileOutput {
+  const o: FileOutput = {};
+  if (c.stdout) o.stdout = c.stdout;
+  if (c.stderr) o.stderr = c.stderr;
+  if (c.dropped_bytes) {
+    o.truncated = true;
+    o.dropped_bytes = c.dropped_bytes;
+  }
+  if (c.shared) o.shared = true;
+  return o;
+}
+
+/** capture_output: per entry file (repo-relative), what its process wrote outside any test. */
+function betweenTests(journals: ChildJournal[], root: string): Map<string, ChildOutput> {
+  const out = new Map<string, ChildOutput>();
+  for (const j of journals) for (const r of j.records) if (r.k === 'out' && r.fn === null) out.set(relPath(root, r.f), r.out);
+  return out;
 }

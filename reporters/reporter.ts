@@ -86,7 +86,8 @@ function setUpWorkDir(): void {
   // In-process, the hooks come from the in-process entry, which node imports after us (in-process-host.ts);
   // whether it came is known when our stream starts (inProcessCoverage). No test children to export to.
   if (isolation === 'none') publishHost({ workDir, coverage: coverageMode, own: preload.own, preloadUrl: preload.url, installed: false, files: [] });
-  exportToChildren(workDir, preload.url, isolation === 'none' ? 'off' : coverageMode, preload.own);
+  const capture = loaded?.config.capture_output ? loaded.config.output_cap_bytes : undefined;
+  exportToChildren(workDir, preload.url, isolation === 'none' ? 'off' : coverageMode, preload.own, process.env, capture);
 }
 
 /**

@@ -553,6 +553,13 @@
       art.appendChild(h('h4', null, 'Coverage with its subtests'));
       art.appendChild(h('ul', 'cov', x.coverage_inclusive.map(function (c) { return h('li', null, [h('span', 'mono', c.file), ': ' + ranges(c.lines)]); })));
     }
+    var own = x.output;
+    if (own && (own.stdout || own.stderr || own.truncated)) {
+      art.appendChild(h('h4', null, own.shared ? 'Output (shared: written while other tests of the file ran too)' : 'Output'));
+      if (own.stdout) add(art, [h('p', null, h('strong', null, 'stdout')), pre(own.stdout, 'out')]);
+      if (own.stderr) add(art, [h('p', null, h('strong', null, 'stderr')), pre(own.stderr, 'out')]);
+      if (own.truncated) art.appendChild(h('p', 'muted', 'Output was truncated at the configured cap' + (own.dropped_bytes ? ' (' + own.dropped_bytes + ' bytes dropped from the middle)' : '') + '.'));
+    }
     var out = FILES[t[FILE]].o;
     if (out && !print) {
       var od = h('details', 'output', h('summary', null, ['Captured output of ', h('span', 'mono', file), ' (the whole file)']));

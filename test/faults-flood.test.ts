@@ -60,8 +60,12 @@ describe('faults: 100 MiB of stdout from one test', () => {
       assert.ok(growth < 80, `the parent grew by ${Math.round(growth)} MiB for 99 MiB more output`);
       const out = big.report.files.find((f) => f.file === 'test/flood.test.js')?.output;
       if (capture) {
-        assert.ok(out?.stdout !== undefined && out.stdout.length <= 65536, 'captured stdout is capped (output_cap_bytes)');
-        assert.equal(out?.truncated, true);
+        // The flood is the test's own output (captured in its process), head and tail within the cap.
+        const own = big.report.tests.find((x) => x.name === 'floods stdout')?.output;
+        assert.ok(own?.stdout !== undefined && own.stdout.length <= 65536 + 64, 'captured stdout is capped (output_cap_bytes)');
+        assert.equal(own?.truncated, true);
+        assert.ok(own?.dropped_bytes !== undefined && own.dropped_bytes >= 100 * MIB * 1024 - 65536 - 64, `${own?.dropped_bytes} bytes dropped`);
+        assert.equal(out, undefined, 'the file wrote nothing between tests');
       } else {
         assert.equal(out, undefined, 'nothing captured when capture_output is off');
       }

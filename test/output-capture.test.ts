@@ -88,3 +88,35 @@ describe('teeWrites', () => {
     undo();
   });
 });
+
+describe('OutputAttribution: subtests, late sharing and the file budget', () => {
+  it('a subtest keeps its own output, its parent only what it wrote itself', () => {
+    const a = new OutputAttribution(1000, 1000);
+    a.begin('parent');
+    a.write('stdout', 'p1\n');
+    a.begin('child', true);
+    a.write('stdout', 'c\n');
+    assert.deepEqual(a.end('child'), { stdout: 'c\n', stderr: '' });
+    a.write('stdout', 'p2\n');
+    assert.deepEqual(a.end('parent'), { stdout: 'p1\np2\n', stderr: '' });
+  });
+
+  it('a test found to run beside another later is marked shared', () => {
+    const a = new OutputAttribution(1000, 1000);
+    a.begin('x');
+    a.markShared('x');
+    assert.equal(a.end('x')?.shared, true);
+  });
+
+  it('past the file budget a test keeps only the count of what it wrote', () => {
+    const a = new OutputAttribution(100, 100, 150);
+    a.begin('first');
+    a.write('stdout', 'y'.repeat(100));
+    assert.equal(a.end('first')?.stdout.length, 100);
+    a.begin('second');
+    a.write('stdout', 'z'.repeat(80));
+    const second = a.end('second')!;
+    assert.equal(second.stdout, '');
+    assert.equal(second.dropped_bytes, 80);
+  });
+});

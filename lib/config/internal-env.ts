@@ -9,6 +9,9 @@ export const COVERAGE_VAR = 'LLM_REPORT_INTERNAL_COVERAGE';
 /** Our own code in the children (the package directory, or the zero-install bundle file): never measured. */
 export const OWN_VAR = 'LLM_REPORT_INTERNAL_OWN';
 
+/** capture_output: the per-test output cap (bytes) the children keep, absent when capture is off. */
+export const CAPTURE_VAR = 'LLM_REPORT_INTERNAL_CAPTURE';
+
 export type ChildCoverage = 'test' | 'file' | 'off';
 
 export interface ChildEnvironment {
@@ -17,11 +20,13 @@ export interface ChildEnvironment {
   workDir: string | undefined;
   coverage: ChildCoverage;
   own: string | undefined;
+  /** Per-test output cap when capture_output is on; undefined: no output is captured in the child. */
+  captureCap: number | undefined;
 }
 
 export function childEnvironment(env: NodeJS.ProcessEnv = process.env): ChildEnvironment {
   const c = env[COVERAGE_VAR];
-  return { testContext: env.NODE_TEST_CONTEXT, workDir: env[WORK_DIR_VAR], coverage: c === 'file' || c === 'off' ? c : c === 'test' ? 'test' : 'off', own: env[OWN_VAR] };
+  return { testContext: env.NODE_TEST_CONTEXT, workDir: env[WORK_DIR_VAR], coverage: c === 'file' || c === 'off' ? c : c === 'test' ? 'test' : 'off', own: env[OWN_VAR], captureCap: /^\d+$/.test(env[CAPTURE_VAR] ?? '') ? Number(env[CAPTURE_VAR]) : undefined };
 }
 
 /**
@@ -53,8 +58,10 @@ export function userCoverage(env: NodeJS.ProcessEnv = process.env, execArgv: str
 }
 
 /** Sets up the environment children inherit: our work dir, the coverage mode, our own files and the preload, appended to NODE_OPTIONS. */
-export function exportToChildren(workDir: string, preloadUrl: string, coverage: ChildCoverage, own: string, env: NodeJS.ProcessEnv = process.env): void {
+export function exportToChildren(workDir: string, preloadUrl: string, coverage: ChildCoverage, own: string, env: NodeJS.ProcessEnv = process.env, captureCap?: number): void {
   env[WORK_DIR_VAR] = workDir;
+  if (captureCap !== undefined) env[CAPTURE_VAR] = String(captureCap);
+  else delete env[CAPTURE_VAR];
   env[COVERAGE_VAR] = coverage;
   env[OWN_VAR] = own;
   const flag = `--import=${preloadUrl}`;
@@ -76,7 +83,7 @@ export function sourceDateEpoch(env: NodeJS.ProcessEnv = process.env): number | 
  */
 export function toolChildEnv(env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
   const out: NodeJS.ProcessEnv = { ...env };
-  for (const k of [WORK_DIR_VAR, COVERAGE_VAR, OWN_VAR, 'NODE_TEST_CONTEXT']) delete out[k];
+  for (const k of [WORK_DIR_VAR, COVERAGE_VAR, OWN_VAR, CAPTURE_VAR, 'NODE_TEST_CONTEXT']) delete out[k];
   if (out.NODE_OPTIONS) {
     const ours = /(?:llm-report\.mjs|preload-entry\.js|\.llm-report\/preload\.mjs)$/;
     const kept = out.NODE_OPTIONS.split(/\s+/).filter((o) => o !== '' && !(o.startsWith('--import=') && ours.test(o)));

@@ -1,7 +1,7 @@
 // Per-test coverage and metadata out of the in-child journals, indexed by (fullName, occurrence) as the
 // records arrive. Pure: it is fed records, it reads nothing.
 import path from 'node:path';
-import type { ChildJournal, TestMeta } from '../events/child-journal.js';
+import type { ChildJournal, ChildOutput, TestMeta } from '../events/child-journal.js';
 import { relPath } from '../paths.js';
 import { unionRanges, type LineRange } from './ranges.js';
 
@@ -14,12 +14,15 @@ interface Entry {
   files: Map<string, LineRange[]>;
   shared: boolean;
   meta: TestMeta;
+  output?: ChildOutput;
 }
 
 export interface TestExtras {
   coverage?: FileLines[];
   shared: boolean;
   meta: TestMeta;
+  /** capture_output: what the test wrote while it ran (raw: the recorder redacts). */
+  output?: ChildOutput;
 }
 
 export class JournalIndex {
@@ -52,6 +55,7 @@ export class JournalIndex {
             e.files.set(rel, unionRanges(e.files.get(rel) ?? [], ranges));
           }
         } else if (r.k === 'shared') this.#entry(r.fn, r.o).shared = true;
+        else if (r.k === 'out' && r.fn !== null) this.#entry(r.fn, r.o).output = r.out;
         else if (r.k === 'meta') {
           const m = this.#entry(r.fn, r.o).meta;
           if (r.data.requirements) m.requirements = [...new Set([...(m.requirements ?? []), ...r.data.requirements])].sort();
@@ -66,6 +70,7 @@ export class JournalIndex {
   extras(fullName: string, o: number, coverageOn: boolean): TestExtras {
     const e = this.#entries.get(`${fullName}\u0000${o}`);
     const out: TestExtras = { shared: e?.shared ?? false, meta: e?.meta ?? {} };
+    if (e?.output) out.output = e.output;
     if (coverageOn && !out.shared) {
       out.coverage = [...(e?.files ?? new Map<string, LineRange[]>()).entries()]
         .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))

@@ -22,7 +22,17 @@ export type ChildRecord =
   /** A script file's V8 function coverage over the whole process (every interval merged), written at exit. */
   | { k: 'covsum'; f: string; file: string; functions: V8Function[] }
   /** Metadata a test declared through the API (requirements, LLM mode). */
-  | { k: 'meta'; f: string; fn: string; o: number; data: TestMeta };
+  | { k: 'meta'; f: string; fn: string; o: number; data: TestMeta }
+  /** capture_output: what test (fn, o) wrote while it ran, or with fn null what the file wrote between tests (at exit). */
+  | { k: 'out'; f: string; fn: string | null; o: number; out: ChildOutput };
+
+/** Captured output of one test, or of the file between tests (reporters/output-capture.ts). */
+export interface ChildOutput {
+  stdout: string;
+  stderr: string;
+  dropped_bytes?: number;
+  shared?: true;
+}
 
 /** What test code may declare about itself (lib/api). */
 export interface TestMeta {

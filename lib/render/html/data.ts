@@ -11,7 +11,7 @@ export const STATUSES = ['failed', 'cancelled', 'incomplete', 'passed', 'skipped
 /** [id, name, path index, entry file index, line, status code, duration ms, detail?] */
 export type ClientTest = [string, string, number, number, number, number, number, Record<string, unknown>?];
 
-const DETAIL_FIELDS = ['skip_reason', 'todo_reason', 'diagnostics', 'recovered', 'requirements', 'annotation', 'annotation_error', 'coverage', 'coverage_inclusive', 'coverage_shared', 'file_level', 'flaky'] as const;
+const DETAIL_FIELDS = ['skip_reason', 'todo_reason', 'diagnostics', 'recovered', 'requirements', 'annotation', 'annotation_error', 'coverage', 'coverage_inclusive', 'coverage_shared', 'file_level', 'flaky', 'output'] as const;
 
 /** A table of distinct values, and the index of a key's value in it (made and added on first use). */
 function interner<T>(): [T[], (key: string, make: () => T) => number] {

@@ -55,6 +55,7 @@ export interface TestView {
   diagnostics?: string[];
   recovered?: string;
   requirements?: string[];
+  output?: { stdout?: string; stderr?: string; truncated?: boolean; dropped_bytes?: number; shared?: true };
   annotation?: {
     scenario: string;
     why_needed: string;
@@ -138,6 +139,7 @@ export function testView(t: RenderTest, anchor: boolean, runs: RunIndex = new Ma
     diagnostics: t.diagnostics?.length ? t.diagnostics : undefined,
     recovered: t.recovered,
     requirements: Array.isArray(t.requirements) && t.requirements.length ? t.requirements.map(String) : undefined,
+    output: t.output && (t.output.stdout || t.output.stderr || t.output.truncated) ? t.output : undefined,
     annotation: a
       ? {
           scenario: String(a.scenario ?? ''),
