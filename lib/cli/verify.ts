@@ -60,6 +60,9 @@ function configExpectation(io: CommandIO): { opts: VerifyOptions; note?: string 
     return key ? { opts: { hmacKey: key, expect: { kind: 'hmac', keyId: hmacKeyId(key), source } } } : { opts: { expect: { kind: 'hmac', source } } };
   }
   const algorithm = algorithmOf(signing.method);
+  // A pinned fingerprint: the key the project trusts, with no private key needed on this machine.
+  const pinned = signing.fingerprint.toLowerCase().replace(/^sha256:/, '');
+  if (pinned) return { opts: { trustedFingerprint: pinned, expect: { kind: 'signature', algorithm, keyId: pinned, source: `${source} (signing.fingerprint)` } } };
   try {
     const key = readSigningKey(signing, { cwd: io.cwd });
     return { opts: { expect: { kind: 'signature', algorithm, keyId: key ? describeSeal(key).key_fingerprint : undefined, source } } };

@@ -16,7 +16,7 @@ export interface Config {
   requirements: { mapping: string; catalogue: string };
   metadata_file: string;
   responsible: { name: string; role: string };
-  signing: { method: 'none' | 'hmac' | 'ed25519' | 'ecdsa-p256'; key_file: string; key_env: string };
+  signing: { method: 'none' | 'hmac' | 'ed25519' | 'ecdsa-p256'; key_file: string; key_env: string; fingerprint: string };
   dependency_snapshot: boolean;
   redact: { patterns: string[]; env_names: string[]; disabled: boolean };
   llm: {

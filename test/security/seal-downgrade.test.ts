@@ -192,6 +192,19 @@ describe('an ECDSA-signed run in a project configured for signing', () => {
     assert.match(pinned.stderr, new RegExp(`signed by key fingerprint ${fingerprint}, but --fingerprint expects`));
   });
 
+  it('signing.fingerprint pins the key on a machine without the private key: genuine PASS (sealed), attacker re-signed FAIL', () => {
+    const pinnedEnv = { LLM_REPORT_SIGNING__METHOD: 'ecdsa-p256', LLM_REPORT_SIGNING__FINGERPRINT: `sha256:${genuineFp()}` };
+    const genuine = verify(copyOut(run.dir), ['--require-seal'], pinnedEnv);
+    assert.equal(genuine.status, 0, genuine.stderr);
+    assert.match(genuine.stdout, new RegExp(`sealed: ecdsa-p256-sha256 signature by trusted key ${genuineFp()}`));
+    const dir = copyOut(run.dir);
+    const { fingerprint } = attackerSeal(dir, 'ecdsa-p256');
+    const r = verify(dir, [], pinnedEnv);
+    assert.equal(r.status, 1, r.stdout);
+    assert.match(r.stderr, new RegExp(`signed by key fingerprint ${fingerprint}`));
+    assert.match(r.stderr, new RegExp(genuineFp()));
+  });
+
   it('manifest.json edited to drop its signature field and the signature removed: FAIL', () => {
     const dir = inProject();
     const out = path.join(dir, 'llm-report');
