@@ -2,9 +2,9 @@
 // results.ndjson) and the test sources under --root. A sealed run gets a sealed addendum (addenda/NNN/)
 // and keeps every sealed byte; an unsealed one (or --auto, sealed by the reporter afterwards) gets the
 // annotations in report.json, results.ndjson and report.html. Annotations are advisory.
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { readSigningKey, type SigningKey } from '../config/signing.js';
-import { ADDENDA_DIR, ADDENDUM_DATA, ADDENDUM_PAGE, addendumDir, addendumLabel, addendumText, applyAddenda, buildAddendum, parseAddendum, type AddendumDoc } from '../evidence/addenda.js';
+import { ADDENDUM_DATA, ADDENDUM_PAGE, addendumDir, addendumLabel, addendumText, applyAddenda, buildAddendum, type AddendumDoc } from '../evidence/addenda.js';
 import { SHA256SUMS, sha256Hex } from '../evidence/files.js';
 import { sealDir } from '../output/evidence.js';
 import path from 'node:path';
@@ -21,6 +21,7 @@ import { AnnotationCache } from '../llm/cache.js';
 import { createOpenAIProvider } from '../llm/openai.js';
 import { hostOf, resolveSettings, type Overrides } from '../llm/settings.js';
 import type { Report } from '../types.js';
+import { addendaOnDisk } from './addenda-dir.js';
 import { commandArgs, usageError, type CommandArgs } from './args.js';
 import type { CommandIO } from './io.js';
 
@@ -290,24 +291,10 @@ export async function annotateCommand(args: string[], io: CommandIO): Promise<nu
 
 /** The addenda already in a run directory (readable ones; verify reports the others). */
 function existingAddenda(dir: string): { docs: AddendumDoc[]; next: number } {
-  let names: string[] = [];
-  try {
-    names = readdirSync(path.join(dir, ADDENDA_DIR)).filter((n) => /^\d{3,}$/.test(n));
-  } catch {
-    // no addenda yet
-  }
-  const docs: AddendumDoc[] = [];
-  let next = 1;
-  for (const n of names) {
-    next = Math.max(next, Number(n) + 1);
-    try {
-      const doc = parseAddendum(readFileSync(path.join(dir, ADDENDA_DIR, n, ADDENDUM_DATA))).doc;
-      if (doc) docs.push(doc);
-    } catch {
-      // an unreadable addendum is verify's to report; the numbering still skips it
-    }
-  }
-  return { docs, next };
+  const found = addendaOnDisk(dir);
+  // An unreadable addendum is verify's to report; the numbering still skips it.
+  const next = found.reduce((n, a) => Math.max(n, Number(a.name) + 1), 1);
+  return { docs: found.flatMap((a) => (a.doc ? [a.doc] : [])), next };
 }
 
 function sealLabel(key: SigningKey | undefined): string {

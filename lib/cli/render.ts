@@ -1,13 +1,14 @@
 // `llm-report render <run-dir|report.json>`: (re-)render report.html, and with --pdf report.pdf, from a
 // saved report.json alone, so any run can be rendered again later or elsewhere.
 import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { ADDENDA_DIR, ADDENDUM_DATA, addendumLabel, applyAddenda, parseAddendum, type AddendumDoc } from '../evidence/addenda.js';
+import { readFileSync, statSync } from 'node:fs';
+import { ADDENDA_DIR, addendumLabel, applyAddenda, type AddendumDoc } from '../evidence/addenda.js';
 import path from 'node:path';
 import { loadConfig } from '../config/index.js';
 import { jsonErrorOffset } from '../config/json-locate.js';
 import { writeAtomic } from '../output/write.js';
 import { claimOut } from './out-dir.js';
+import { addendaOnDisk } from './addenda-dir.js';
 import { renderHtml } from '../render/html/index.js';
 import { redactRecord } from '../redact/index.js';
 import { cliRedactors } from './redactors.js';
@@ -180,17 +181,10 @@ export async function renderCommand(args: string[], io: CommandIO): Promise<numb
 function readAddendaFor(dir: string, reportSha256: string): { docs: AddendumDoc[]; labels: string[] } {
   const docs: AddendumDoc[] = [];
   const labels: string[] = [];
-  let names: string[];
-  try {
-    names = readdirSync(path.join(dir, ADDENDA_DIR)).filter((n) => /^\d{3,}$/.test(n)).sort();
-  } catch {
-    return { docs, labels };
-  }
-  for (const n of names) {
+  for (const { name, doc } of addendaOnDisk(dir)) {
+    if (!doc || doc.report_sha256 !== reportSha256) continue;
     try {
-      const doc = parseAddendum(readFileSync(path.join(dir, ADDENDA_DIR, n, ADDENDUM_DATA))).doc;
-      if (!doc || doc.report_sha256 !== reportSha256) continue;
-      const m = JSON.parse(readFileSync(path.join(dir, ADDENDA_DIR, n, 'manifest.json'), 'utf8')) as { signature?: { algorithm?: string } };
+      const m = JSON.parse(readFileSync(path.join(dir, ADDENDA_DIR, name, 'manifest.json'), 'utf8')) as { signature?: { algorithm?: string } };
       docs.push(doc);
       labels.push(addendumLabel(doc, m.signature?.algorithm ? `sealed (${m.signature.algorithm}); check with llm-report verify` : 'not signed; check with llm-report verify'));
     } catch {
