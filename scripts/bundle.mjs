@@ -6,12 +6,16 @@ import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 
+// The page script first: templates/report.js is generated from lib/render/page/ (scripts/build-page.mjs).
+await import('./build-page.mjs');
+
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const outfile = path.join(root, 'dist', 'llm-report.mjs');
 
 // The HTML templates, stylesheet and script (templates/*) go into the bundle as text: lib/render/html/
 // assets.js, which reads them from the package at run time, is swapped for a module importing each file
-// with the text loader (set per file here, since templates/report.js must not load as JavaScript).
+// with the text loader (set per file here, since templates/report.js, the built page script, must not
+// load as JavaScript).
 const templatesDir = path.join(root, 'templates');
 const inlineTemplates = {
   name: 'inline-templates',

@@ -4,12 +4,9 @@
 // and only detail fields that are present go into its last element.
 import { diffOf } from './view.js';
 import type { RenderReport } from './types.js';
+import { STATUSES, type ClientData, type ClientFile, type ClientRun, type ClientSuite, type ClientTest } from './client.js';
 
-/** Status codes in test rows: the index into this list (templates/report.js has the same list). */
-export const STATUSES = ['failed', 'cancelled', 'incomplete', 'passed', 'skipped', 'todo'] as const;
-
-/** [id, name, path index, entry file index, line, status code, duration ms, detail?] */
-export type ClientTest = [string, string, number, number, number, number, number, Record<string, unknown>?];
+export { STATUSES, type ClientTest } from './client.js';
 
 const DETAIL_FIELDS = ['skip_reason', 'todo_reason', 'diagnostics', 'recovered', 'requirements', 'annotation', 'annotation_error', 'coverage', 'coverage_inclusive', 'coverage_shared', 'file_level', 'flaky', 'output'] as const;
 
@@ -28,8 +25,8 @@ function interner<T>(): [T[], (key: string, make: () => T) => number] {
   return [table, of];
 }
 
-export function clientData(report: RenderReport): Record<string, unknown> {
-  const [files, fileIndex] = interner<Record<string, unknown>>();
+export function clientData(report: RenderReport): ClientData {
+  const [files, fileIndex] = interner<ClientFile>();
   const fileOf = (name: string): number => fileIndex(name, () => ({ f: name }));
   for (const f of report.files) {
     const entry = files[fileOf(f.file)]!;
@@ -39,7 +36,7 @@ export function clientData(report: RenderReport): Record<string, unknown> {
   const [paths, pathIndex] = interner<string[]>();
   const pathOf = (p: string[]): number => pathIndex(p.join('\u0000'), () => p);
   // Aggregates: source runs, interned; records and history entries name them by index.
-  const [runs, runIndex] = interner<Record<string, unknown>>();
+  const [runs, runIndex] = interner<ClientRun>();
   const runOf = (id: string): number => runIndex(id, () => ({ i: id }));
   for (const src of report.aggregate?.sources ?? []) {
     const r = runs[runOf(src.run_id)]!;
@@ -49,7 +46,7 @@ export function clientData(report: RenderReport): Record<string, unknown> {
   const tests = report.tests.map((t): ClientTest => {
     const status = STATUSES.indexOf(t.status);
     const row: ClientTest = [t.id, t.name, pathOf(t.path), fileOf(t.entry_file), t.line, status < 0 ? STATUSES.indexOf('incomplete') : status, Math.round((t.duration_ms ?? 0) * 100) / 100];
-    const x: Record<string, unknown> = {};
+    const x: Record<string, unknown> = {}; // a ClientDetail, filled by field name
     if (t.file !== t.entry_file) x.file = t.file;
     if (t.column) x.column = t.column;
     if (t.attempt) x.attempt = t.attempt;
@@ -67,7 +64,7 @@ export function clientData(report: RenderReport): Record<string, unknown> {
     if (Object.keys(x).length) row.push(x);
     return row;
   });
-  const suites = report.suites.map((s) => [s.name, pathOf(s.path), fileOf(s.entry_file), s.status, s.failure ? 1 : 0]);
+  const suites = report.suites.map((s): ClientSuite => [s.name, pathOf(s.path), fileOf(s.entry_file), s.status, s.failure ? 1 : 0]);
   return { files, paths, tests, suites, runs, sources: report.sources && typeof report.sources === 'object' ? report.sources : {} };
 }
 

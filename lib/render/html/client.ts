@@ -1,0 +1,61 @@
+// The shape of the page's data block: what lib/render/html/data.ts writes and the page script
+// (lib/render/page/) reads. Types only, so the browser code can be checked against the same contract.
+import type { Annotation, AnnotationError, Failure, FileLines, FileOutput, FileStatus, LineRange, TestStatus } from '../../types.js';
+import type { DiffLine } from './diff.js';
+
+/** Status codes in test rows: the index into this list. */
+export const STATUSES = ['failed', 'cancelled', 'incomplete', 'passed', 'skipped', 'todo'] as const;
+export type StatusCode = 0 | 1 | 2 | 3 | 4 | 5;
+
+/** A failure as the page gets it: with a diff, expected/actual are left out. */
+export type ClientFailure = Failure & { diff?: DiffLine[] };
+
+/** The detail fields of a test that are present (the last element of its row). */
+export interface ClientDetail {
+  file?: string;
+  column?: number;
+  attempt?: number;
+  failure?: ClientFailure;
+  /** Index into ClientData.runs (aggregates). */
+  run?: number;
+  /** [status, attempt, run index], oldest first. */
+  history?: Array<[TestStatus, number, number]>;
+  skip_reason?: string;
+  todo_reason?: string;
+  diagnostics?: string[];
+  recovered?: string;
+  requirements?: string[];
+  annotation?: Annotation;
+  annotation_error?: AnnotationError;
+  coverage?: FileLines[];
+  coverage_inclusive?: FileLines[];
+  coverage_shared?: true;
+  file_level?: true;
+  flaky?: true;
+  output?: FileOutput;
+}
+
+/** [id, name, path index, entry file index, line, status code, duration ms, detail?] */
+export type ClientTest = [string, string, number, number, number, number, number, ClientDetail?];
+/** [name, path index, entry file index, status, own failure 0/1] */
+export type ClientSuite = [string, number, number, string, number];
+/** A test file: name, status, captured output of the whole file. */
+export interface ClientFile { f: string; s?: FileStatus; o?: FileOutput }
+/** An aggregate's source run: id, path, shard. */
+export interface ClientRun { i: string; p?: string; s?: string }
+/** Whole-run coverage of a source file: the lines the run executed and the file's line count. */
+export interface ClientRunLines { c: LineRange[]; n: number }
+
+export interface ClientData {
+  files: ClientFile[];
+  paths: string[][];
+  tests: ClientTest[];
+  suites: ClientSuite[];
+  runs: ClientRun[];
+  /** Source file -> its text (redacted), each once. */
+  sources: Record<string, string>;
+  /** Source file -> whole-run coverage, when the run measured it. */
+  lines?: Record<string, ClientRunLines>;
+  /** Why some covered files are not embedded (over the size cap), when that happened. */
+  sources_note?: string;
+}
