@@ -53,6 +53,8 @@ export const WARNING_CODES = {
   LLMR_AGG_COVERAGE_PARTIAL: 'Some sources carry no line-level coverage (the whole-run coverage of the aggregate leaves them out), or no V8 profiles (function and branch totals are then a lower bound).',
   LLMR_CI_SUMMARY_UNWRITABLE: 'The GitHub Actions job summary ($GITHUB_STEP_SUMMARY) could not be written; the report and the verdict are unaffected.',
   LLMR_HTML_FAILED: 'The HTML report could not be rendered; report.json and the other outputs were still written.',
+  LLMR_HTML_SOURCES_CAPPED: 'The covered source files exceed html_sources.max_bytes: the page embeds the most-covered files that fit, the others show line ranges only.',
+  LLMR_HTML_SOURCE_SKIPPED: 'A covered source file could not be embedded in the page (missing, not a regular file, a link leading outside the project, or not UTF-8 text); it shows line ranges only.',
   LLMR_PDF_UNAVAILABLE: 'A PDF was asked for, but playwright-core or the Chromium browser is missing; every other output was written.',
   LLMR_PDF_FAILED: 'Printing the PDF failed (browser crash or timeout); every other output was written.',
   LLMR_TRACE_MAPPING_INVALID: 'The requirements mapping file (requirements.mapping) is missing or invalid; no test got requirement ids from it.',

@@ -16,6 +16,7 @@ import { ChildJournals } from './journals.js';
 import { toFailure, type FailureContext } from '../lib/events/failure.js';
 import { countRecords, fold, sortedLines } from '../lib/report/fold.js';
 import { Journal, writeRun } from '../lib/output/write.js';
+import { DEFAULT_SOURCES_MAX_BYTES } from '../lib/output/sources.js';
 import { JOURNAL, JOURNAL_CHAIN } from '../lib/evidence/files.js';
 import { emitGithub } from '../lib/ci/github.js';
 import { warning } from '../lib/warnings.js';
@@ -32,8 +33,8 @@ export interface RecorderOptions {
   captureOutput: boolean;
   failureContext: FailureContext;
   now: () => string;
-  /** Options html, pdf and chromium_path (defaults: report.html on, no PDF). */
-  pages?: { html: boolean; pdf: boolean; chromiumPath: string };
+  /** Options html, pdf, chromium_path and html_sources (defaults: report.html on with sources, no PDF). */
+  pages?: { html: boolean; pdf: boolean; chromiumPath: string; sources?: { enabled: boolean; max_bytes: number } };
   coverage: { mode: 'test' | 'file' | 'off'; include: string[]; exclude: string[] };
   isolation: 'process' | 'none';
   /** Option ci.artifact: named in the GitHub job summary as where report.html is. */
@@ -303,8 +304,10 @@ export class RunRecorder {
         if (keptApart && cycle.refused) throw new Error('not written into a directory this run did not make');
         if (cycle && !keptApart && this.#journal) placeJournal(cycle.pendingDir, this.#opts.outDir);
         writeEvidenceInputs(outDir, this.#evidence);
-        const pages = this.#opts.pages ?? { html: true, pdf: false, chromiumPath: '/usr/bin/chromium' };
-        reportPath = writeRun(outDir, report, sortedLines(report, this.#start, end, coverage), { ...pages, integrity: this.#evidence.integrity }).report;
+        const { sources: src, ...pages } = this.#opts.pages ?? { html: true, pdf: false, chromiumPath: '/usr/bin/chromium' };
+        // The source view reads the covered files below the project root, redacted like every record.
+        const sources = src?.enabled === false ? undefined : { root: this.#opts.failureContext.root, maxBytes: src?.max_bytes ?? DEFAULT_SOURCES_MAX_BYTES, redact: this.#redactors.text };
+        reportPath = writeRun(outDir, report, sortedLines(report, this.#start, end, coverage), { ...pages, sources, integrity: this.#evidence.integrity }).report;
       }
     } catch (err) {
       // Said even after a journal problem: that the report is missing too is news.

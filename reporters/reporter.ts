@@ -239,7 +239,7 @@ export default async function* llmReport(source: AsyncIterable<TestEvent>): Asyn
         coverage: { ...config.coverage, mode: coverageMode },
         isolation: flags.isolation,
         beforeFinish: () => inProcessHost()?.finish?.(typeof process.exitCode === 'number' ? process.exitCode : 0),
-        pages: { html: config.html, pdf: config.pdf, chromiumPath: config.chromium_path },
+        pages: { html: config.html, pdf: config.pdf, chromiumPath: config.chromium_path, sources: config.html_sources },
         cycle: cycle.options,
         ciArtifact: config.ci.artifact,
       },

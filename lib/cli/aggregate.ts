@@ -196,7 +196,7 @@ export function aggregateCommand(args: string[], io: CommandIO): number {
   const lines = result.lines.map((l) => redactRecord(l, redactors));
   try {
     // The same outputs as a run, by the same writer and options (html, pdf, chromium_path).
-    writeRun(out, report, lines, { html: config.html, pdf: config.pdf, chromiumPath: config.chromium_path, integrity, onWarning: (w) => io.stderr(`llm-report aggregate: ${w.code}: ${w.message}\n`) });
+    writeRun(out, report, lines, { html: config.html, pdf: config.pdf, chromiumPath: config.chromium_path, integrity, sources: config.html_sources.enabled ? { root: io.cwd, maxBytes: config.html_sources.max_bytes, redact: redactors.text } : undefined, onWarning: (w) => io.stderr(`llm-report aggregate: ${w.code}: ${w.message}\n`) });
     const sealed = sealDir(out, { key, hmacKeyEnv: config.signing.key_env || undefined, runId: report.run.run_id, since: startedMs });
     for (const f of sealed.stale) io.stderr(`llm-report aggregate: LLMR_EVIDENCE_STALE_FILE: ${f} is older than this aggregate and was left out of the seal; delete it (or use a fresh --out)\n`);
   } catch (err) {

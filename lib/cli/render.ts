@@ -12,6 +12,8 @@ import { addendaOnDisk } from './addenda-dir.js';
 import { renderHtml } from '../render/html/index.js';
 import { redactRecord } from '../redact/index.js';
 import { cliRedactors } from './redactors.js';
+import { DEFAULT_SOURCES_MAX_BYTES, withSources } from '../output/sources.js';
+import type { RenderReport } from '../render/html/types.js';
 import { PdfError, renderPdf } from '../render/pdf.js';
 import { nestingProblem } from '../report/limits.js';
 import type { Report } from '../types.js';
@@ -122,7 +124,8 @@ export async function renderCommand(args: string[], io: CommandIO): Promise<numb
     return 2;
   }
   // A report from an older version or another tool is redacted before it is rendered (ours: unchanged).
-  const report = redactRecord(data as Report, cliRedactors(io.cwd));
+  const redactors = cliRedactors(io.cwd);
+  const report = redactRecord(data as Report, redactors);
   // The hash of the exact bytes read: what `sha256sum report.json` prints.
   const reportSha256 = createHash('sha256').update(bytes).digest('hex');
   const outDir = parsed.out ? path.resolve(io.cwd, parsed.out) : path.dirname(file);
@@ -139,8 +142,21 @@ export async function renderCommand(args: string[], io: CommandIO): Promise<numb
 
   if (parsed.html) {
     const htmlPath = path.join(outDir, 'report.html');
+    // The source view: covered files read below the working directory (the project the run was made in).
+    let withSrc: RenderReport = page;
+    let sourceOpts: { enabled: boolean; max_bytes: number } = { enabled: true, max_bytes: DEFAULT_SOURCES_MAX_BYTES };
     try {
-      const html = renderHtml(page, { reportSha256, addenda });
+      sourceOpts = loadConfig({ cwd: io.cwd }).config.html_sources;
+    } catch {
+      // A broken configuration is reported by the commands that need it; the page keeps the defaults.
+    }
+    if (sourceOpts.enabled) {
+      const got = withSources(page, [], { root: io.cwd, maxBytes: sourceOpts.max_bytes, redact: redactors.text });
+      withSrc = got.report;
+      for (const w of got.warnings) io.stderr(`llm-report render: ${w.code}: ${w.message}\n`);
+    }
+    try {
+      const html = renderHtml(withSrc, { reportSha256, addenda });
       writeAtomic(htmlPath, html);
       io.stdout(`wrote ${shown(htmlPath)} (${Buffer.byteLength(html)} bytes)\n`);
     } catch (err) {

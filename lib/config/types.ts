@@ -8,6 +8,7 @@ export interface Config {
   stack_frames: number;
   journal: boolean;
   html: boolean;
+  html_sources: { enabled: boolean; max_bytes: number };
   pdf: boolean;
   chromium_path: string;
   ci: { artifact: string };

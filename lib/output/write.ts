@@ -18,6 +18,8 @@ import { manifestEntries } from '../evidence/manifest.js';
 import { chainLine, chainStep, CHAIN_START } from '../evidence/chain.js';
 import { DEPENDENCIES, JOURNAL_CHAIN, REQUIREMENTS_CSV, type FileSet } from '../evidence/files.js';
 import { createFresh, removeIn, writeIn } from './safe-fs.js';
+import { withSources, type SourceOptions } from './sources.js';
+import type { RenderReport } from '../render/html/types.js';
 import type { CoverageLine, Integrity, Line, Report, RunStartLine, Warning } from '../types.js';
 
 /** Write `file` atomically (temp file + rename in its directory); a link planted at its name is replaced, never followed. */
@@ -51,6 +53,8 @@ export interface PageOutputs {
   onWarning?: (w: Warning) => void;
   /** Evidence mode (the reporter): how the set will be sealed; report.json then lists the earlier artifacts. */
   integrity?: Integrity;
+  /** The source view (option html_sources): embed the covered files, read below this root. Off when absent. */
+  sources?: SourceOptions;
 }
 
 /** The report (and its results lines) with more warnings, kept in canonical order. */
@@ -94,11 +98,18 @@ export function writeRun(dir: string, report: Report, lines: Line[], pages: Page
     if (isFile(path.join(dir, DEPENDENCIES))) prior.set(DEPENDENCIES, readFileSync(path.join(dir, DEPENDENCIES)));
     out = { ...out, report: { ...out.report, manifest: manifestEntries(prior) } };
   }
+  // The page's sources are read before report.json is made, so their warnings are in it too.
+  let page: RenderReport | undefined;
+  if (pages.html && pages.sources) {
+    const got = withSources(out.report, coverage, pages.sources);
+    out = withWarnings(out.report, out.lines, got.warnings);
+    page = { ...got.report, warnings: out.report.warnings };
+  }
   let json = reportJson(out.report);
   let html: string | undefined;
   if (pages.html) {
     try {
-      html = renderHtml(out.report, { reportSha256: createHash('sha256').update(json).digest('hex') });
+      html = renderHtml(page ?? out.report, { reportSha256: createHash('sha256').update(json).digest('hex') });
     } catch (err) {
       out = withWarnings(out.report, out.lines, [warning('LLMR_HTML_FAILED', `no report.html: ${(err as Error).message}`)]);
       json = reportJson(out.report);

@@ -56,6 +56,4 @@ export interface ClientData {
   sources: Record<string, string>;
   /** Source file -> whole-run coverage, when the run measured it. */
   lines?: Record<string, ClientRunLines>;
-  /** Why some covered files are not embedded (over the size cap), when that happened. */
-  sources_note?: string;
 }

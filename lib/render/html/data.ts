@@ -65,7 +65,10 @@ export function clientData(report: RenderReport): ClientData {
     return row;
   });
   const suites = report.suites.map((s): ClientSuite => [s.name, pathOf(s.path), fileOf(s.entry_file), s.status, s.failure ? 1 : 0]);
-  return { files, paths, tests, suites, runs, sources: report.sources && typeof report.sources === 'object' ? report.sources : {} };
+  const sources = report.sources && typeof report.sources === 'object' ? report.sources : {};
+  const data: ClientData = { files, paths, tests, suites, runs, sources };
+  if (report.source_lines) data.lines = report.source_lines;
+  return data;
 }
 
 /** JSON safe inside <script type="application/json">: no `<` (so no `</script>` or `<!--`), no U+2028/9. */
