@@ -4,7 +4,9 @@
 //     filters live), median of several opens; target <= 2000 ms at 50,000 tests;
 //   - filter time: from a filter change (typing in the search box, unticking a status, choosing a
 //     file) to the next frame with the new list; target <= 150 ms.
-//   npm run build && node bench/html.mjs [--rounds=N] [--sizes=10000,50000]
+//   - the source view (issue #14 §1) at 50,000 tests / 1,000 source files: page size, time to interactive
+//     with the sources (A/B against none), opening a file, a line's test list (target <= 100 ms);
+//   npm run build && node bench/html.mjs [--rounds=N] [--sizes=10000,50000] [--sources-only] [--source-tests=N] [--source-files=N]
 // Results go to bench/results/latest.json through bench/lib/results.mjs, and a table to stdout.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -89,12 +91,96 @@ export async function benchHtml({ rounds = 5, sizes = [10_000, 50_000], log = co
   return entries.map((e) => record(e));
 }
 
+/** A report with per-test coverage over `sources` source files, each embedded (what html_sources does):
+ *  every test executes lines of its own module and of one shared helper (the worst line: every test). */
+function withSourceFiles(report, sources) {
+  const mod = (i) => `src/mod-${String(i).padStart(4, '0')}.js`;
+  const text = (name, lines) => Array.from({ length: lines }, (_, l) => (l % 9 === 8 ? '' : `  const v${l} = compute(${JSON.stringify(name)}, ${l}); // line ${l + 1} of ${name}`)).join('\n') + '\n';
+  const files = {};
+  const runLines = {};
+  for (let i = 0; i < sources; i++) { files[mod(i)] = text(mod(i), 80); runLines[mod(i)] = { c: [[1, 60]], n: 80 }; }
+  files['src/shared/util.js'] = text('util', 60);
+  runLines['src/shared/util.js'] = { c: [[1, 40]], n: 60 };
+  report.tests.forEach((t, i) => {
+    const o = i % 20;
+    t.coverage = [{ file: mod(i % sources), lines: [[1, 3], [10 + o, 14 + o], [40, 45]] }, { file: 'src/shared/util.js', lines: [[1, 5], [20, 22]] }];
+  });
+  return { ...report, sources: files, source_lines: runLines };
+}
+
+/** Time from a change in the source view to the next frame, measured inside the page. */
+const SOURCE_STEPS = {
+  open_file: `(() => { const s = document.getElementById('sv-file'); s.value = 'src/shared/util.js'; s.dispatchEvent(new Event('change')); })`,
+  line_all_tests: `(() => document.querySelector('#sv-code .line[data-line="2"]').click())`,
+  line_again: `(() => document.querySelector('#sv-code .line[data-line="21"]').click())`,
+  open_module: `(() => { const s = document.getElementById('sv-file'); s.value = 'src/mod-0500.js'; s.dispatchEvent(new Event('change')); })`,
+  line_module: `(() => document.querySelector('#sv-code .line[data-line="12"]').click())`,
+};
+
+/** The source view at scale (issue #14 §1): page size, time to interactive with the sources embedded
+ *  (A/B against the same report without them, alternating), opening a file and a line's test list. */
+export async function benchSourceView({ rounds = 5, tests = 50_000, sources = 1_000, log = console.log } = {}) {
+  const { renderHtml } = await dist('lib/render/html/index.js');
+  const { fakeReport } = await dist('test/helpers/fake-report.js');
+  const { launch, openReport, ready } = await dist('test/helpers/browser.js');
+  const work = mkdtempSync(path.join(os.tmpdir(), 'llmr-bench-src-'));
+  const browser = await launch();
+  const entries = [];
+  try {
+    const report = withSourceFiles(fakeReport({ tests, files: Math.ceil(tests / 100) }), sources);
+    const withSrc = path.join(work, 'with.html');
+    const without = path.join(work, 'without.html');
+    const html = renderHtml(report);
+    writeFileSync(withSrc, html);
+    writeFileSync(without, renderHtml({ ...report, sources: undefined, source_lines: undefined }));
+    const bytes = Buffer.byteLength(html);
+    const srcBytes = Object.values(report.sources).reduce((n, t) => n + Buffer.byteLength(t), 0);
+    log(`html: source view, ${tests} tests, ${sources} source files (${(srcBytes / 2 ** 20).toFixed(1)} MiB of source): page ${(bytes / 2 ** 20).toFixed(1)} MiB`);
+    entries.push({ name: `html.sources.page_mib.${tests}`, value: bytes / 2 ** 20, unit: 'MiB', note: `${sources} source files embedded (${(srcBytes / 2 ** 20).toFixed(1)} MiB), per-test coverage of 2 files per test` });
+    const opens = { with: [], without: [] };
+    const steps = Object.fromEntries(Object.keys(SOURCE_STEPS).map((k) => [k, []]));
+    for (let r = 0; r < rounds; r++) {
+      for (const [kind, file] of r % 2 ? [['without', without], ['with', withSrc]] : [['with', withSrc], ['without', without]]) {
+        const o = await openReport(browser, { file });
+        await ready(o.page);
+        opens[kind].push(await o.page.evaluate(`performance.getEntriesByName('llmr-ready')[0].startTime`));
+        if (kind === 'with') {
+          await o.page.evaluate(`document.getElementById('source-view').scrollIntoView()`);
+          await o.page.waitForSelector('#sv-code .line');
+          for (const [name, change] of Object.entries(SOURCE_STEPS)) steps[name].push(await timeChange(o.page, change));
+          const listed = await o.page.evaluate(`document.querySelectorAll('#sv-tests li').length`);
+          if (listed < 1) throw new Error('bench: the line lists no test');
+        }
+        if (o.blocked.length || o.consoleErrors.length || o.pageErrors.length) throw new Error(`bench: the page misbehaved: ${JSON.stringify({ blocked: o.blocked, console: o.consoleErrors, errors: o.pageErrors })}`);
+        await o.close();
+      }
+    }
+    entries.push({ name: `html.sources.interactive_ms.${tests}`, value: median(opens.with), unit: 'ms', target: '<= 2000', note: `median of ${rounds} opens with ${sources} sources embedded; without them: ${median(opens.without).toFixed(0)} ms (alternating)` });
+    entries.push({ name: `html.sources.interactive_ratio.${tests}`, value: median(opens.with) / median(opens.without), unit: 'x', note: 'with sources / without, same report, opens alternating' });
+    const targets = { line_all_tests: '<= 100', line_again: '<= 100', line_module: '<= 100' };
+    const notes = {
+      open_file: 'choose the helper every test executed: reverse index built, 60 lines drawn with per-line counts',
+      line_all_tests: `a line executed by all ${tests} tests (first ${500} listed, "show all" for the rest)`,
+      line_again: 'another line of that file (index already built)',
+      open_module: `a module executed by ${Math.round(tests / sources)} tests`,
+      line_module: 'a line of that module',
+    };
+    for (const [name, times] of Object.entries(steps)) entries.push({ name: `html.sources.${name}_ms.${tests}`, value: median(times), unit: 'ms', target: targets[name], note: `median of ${rounds}: ${notes[name]}` });
+    log(`html: source view: interactive ${median(opens.with).toFixed(0)} ms (without sources ${median(opens.without).toFixed(0)} ms); ${Object.entries(steps).map(([k, v]) => `${k} ${median(v).toFixed(0)} ms`).join(', ')}`);
+  } finally {
+    await browser.close();
+    rmSync(work, { recursive: true, force: true });
+  }
+  return entries.map((e) => record(e));
+}
+
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const opt = (name) => process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
-  const stored = await benchHtml({
-    rounds: Number(opt('rounds') ?? 5),
-    sizes: (opt('sizes') ?? '10000,50000').split(',').map(Number),
-  });
+  const rounds = Number(opt('rounds') ?? 5);
+  const stored = [
+    ...(process.argv.includes('--sources-only') ? [] : await benchHtml({ rounds, sizes: (opt('sizes') ?? '10000,50000').split(',').map(Number) })),
+    ...await benchSourceView({ rounds, tests: Number(opt('source-tests') ?? 50_000), sources: Number(opt('source-files') ?? 1_000) }),
+  ];
   console.log(`\n${table(stored)}`);
   if (stored.some((e) => e.ok === false)) process.exitCode = 1;
 }

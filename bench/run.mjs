@@ -1,7 +1,8 @@
 // npm run bench: every benchmark in one run, results to bench/results/latest.json and a table on
 // stdout. Never part of npm test. Options:
 //   --quick          fewer rounds and smaller sizes (a smoke run of the harness itself)
-//   --only=a,b       only these: startup, overhead, coverage, fold, llm, affected (the mutation study; not in the default set)
+//   --only=a,b       only these: startup, overhead, coverage, fold, llm, html (the page and its source view in
+//                    headless Chromium), affected (the mutation study; not in the default set)
 //   --rounds=N       A/B rounds per measurement (default 5; --quick 1)
 //   --strict         exit 1 when a target is missed
 import { benchOverhead } from './overhead.mjs';
@@ -10,6 +11,7 @@ import { benchFold } from './fold.mjs';
 import { benchLlm } from './llm.mjs';
 import { benchAffected } from './affected.mjs';
 import { benchStartup } from './startup.mjs';
+import { benchHtml, benchSourceView } from './html.mjs';
 import { load, machine, RESULTS_FILE, table } from './lib/results.mjs';
 
 const args = process.argv.slice(2);
@@ -20,7 +22,7 @@ const rounds = Number(opt('rounds') ?? (quick ? 1 : 5));
 const only = (opt('only') ?? 'startup,overhead,coverage,fold,llm').split(',');
 for (const a of args) {
   if (!/^--(quick|strict|only=.+|rounds=\d+)$/.test(a)) {
-    console.error(`bench: unknown argument ${a}\nusage: node bench/run.mjs [--quick] [--only=startup,overhead,coverage,fold,llm,affected] [--rounds=N] [--strict]`);
+    console.error(`bench: unknown argument ${a}\nusage: node bench/run.mjs [--quick] [--only=startup,overhead,coverage,fold,llm,html,affected] [--rounds=N] [--strict]`);
     process.exit(2);
   }
 }
@@ -36,6 +38,10 @@ if (only.includes('overhead')) {
 if (only.includes('coverage')) await benchCoverage({ rounds, ...(quick ? { files: 10 } : {}) });
 if (only.includes('fold')) await benchFold({ rounds: quick ? 1 : Math.min(rounds, 3), sizes: quick ? [10_000, 100_000] : [10_000, 50_000, 100_000] });
 if (only.includes('llm')) await benchLlm({ tests: quick ? 200 : 1000 });
+if (only.includes('html')) {
+  await benchHtml({ rounds, sizes: quick ? [10_000] : [10_000, 50_000] });
+  await benchSourceView({ rounds, ...(quick ? { tests: 5_000, sources: 100 } : {}) });
+}
 if (only.includes('affected')) await benchAffected({ max: quick ? 20 : 200 });
 
 const results = load().results;

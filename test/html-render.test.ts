@@ -9,6 +9,8 @@ import { REPO } from './helpers/run.js';
 import { fakeReport, XSS } from './helpers/fake-report.js';
 import { renderHtml, reportJsonSha256 } from '../lib/render/html/index.js';
 import { lineDiff } from '../lib/render/html/diff.js';
+import { testLines } from '../lib/render/page/lines.js';
+import type { ClientTest } from '../lib/render/html/client.js';
 import { renderMarkdownSummary, mdBlock, MAX_FAILURES, MAX_MESSAGE_CHARS, MAX_MESSAGE_LINES } from '../lib/render/markdown.js';
 import { reportJson } from '../lib/output/write.js';
 import type { Report } from '../lib/types.js';
@@ -169,7 +171,7 @@ describe('HTML report: content', () => {
       assert.deepEqual(data.paths[t[2] as number], r.path);
     }
     const half = data.tests.find((t) => t[1] === 'halves')!;
-    assert.deepEqual((half[7] as { coverage: unknown }).coverage, report.tests.find((t) => t.name === 'halves')!.coverage);
+    assert.deepEqual(testLines(half as ClientTest, (data as unknown as { sf: string[] }).sf), report.tests.find((t) => t.name === 'halves')!.coverage);
     assert.deepEqual(data.sources, report.sources);
     assert.equal(html.split('export function clamp(x, lo, hi)').length, 2, 'each source file embedded once');
   });

@@ -7,7 +7,7 @@ import { clientData } from '../lib/render/html/data.js';
 import type { ClientData, ClientTest } from '../lib/render/html/client.js';
 import { count, duration, lineTotal, ranges, searchWords } from '../lib/render/page/format.js';
 import { SEP, buildModel, buildRows, defaultFilters, groupText, keysOf, matches, order, type Row } from '../lib/render/page/model.js';
-import { ReverseIndex, buildFileIndex, inRanges, lineFlags, lineStates, sourceLines, testCounts, testsAtLine } from '../lib/render/page/lines.js';
+import { ReverseIndex, buildFileIndex, inRanges, lineFlags, lineStates, sourceLines, testCounts, testLines, testsAtLine } from '../lib/render/page/lines.js';
 import type { LineRange } from '../lib/types.js';
 
 /** A data block by hand: tests [name, path, file, status, duration, coverage of src/a.js]. */
@@ -22,11 +22,12 @@ function data(tests: Array<[string, string[], number, number, number, LineRange[
     paths,
     tests: tests.map(([name, p, file, status, dur, cov], i): ClientTest => {
       const row: ClientTest = [`id${i}`, name, pathIdx(p), file, i + 1, status, dur];
-      if (cov) row.push({ coverage: [{ file: 'src/z.js', lines: [[1, 1]] }, { file: 'src/a.js', lines: cov }] });
+      if (cov) row.push({ cov: [[0, 1, 1], [1, ...cov.flat()]] });
       return row;
     }),
     suites: [],
     runs: [],
+    sf: ['src/z.js', 'src/a.js'],
     sources: {},
   };
 }
@@ -101,6 +102,16 @@ describe('page logic: the test list', () => {
     assert.equal(buildRows(m, defaultFilters(), new Set()).shown, report.tests.length);
   });
 
+  it('the data block carries each test\'s line sets compactly and they expand back exactly', () => {
+    const report = fakeReport({ tests: 50, files: 2 });
+    const d = clientData(report);
+    report.tests.forEach((t, i) => {
+      assert.deepEqual(testLines(d.tests[i], d.sf), t.coverage ?? [], `coverage of ${t.name}`);
+      assert.deepEqual(testLines(d.tests[i], d.sf, true), t.coverage_inclusive ?? []);
+    });
+    assert.equal(new Set(d.sf).size, d.sf.length, 'each source file named once');
+  });
+
   it('formats counts, durations and ranges', () => {
     assert.equal(count(1234567), '1,234,567');
     assert.deepEqual([0, 0.5, 12.4, 1500, 125000].map(duration), ['0 ms', '0.50 ms', '12 ms', '1.50 s', '2 min 5 s']);
@@ -130,12 +141,12 @@ describe('page logic: line sets and the reverse index', () => {
       ['c', [], 0, 0, 1, [[2, 6]]],
       ['d', [], 1, 3, 1, [[9, 9]]],
     ]);
-    const ix = buildFileIndex(D.tests, 'src/a.js');
+    const ix = buildFileIndex(D.tests, D.sf, 'src/a.js');
     assert.deepEqual(ix.tests, [0, 2, 3]);
     assert.deepEqual([1, 2, 3, 5, 7, 9].map((l) => testsAtLine(ix, l)), [[0], [0, 2], [2], [0, 2], [], [3]]);
     assert.deepEqual([...testCounts(ix, 8)], [0, 1, 2, 1, 1, 2, 1, 0, 0], 'lines past the file end are left out');
-    assert.deepEqual(buildFileIndex(D.tests, 'src/none.js').tests, []);
-    const rev = new ReverseIndex(D.tests);
+    assert.deepEqual(buildFileIndex(D.tests, D.sf, 'src/none.js').tests, []);
+    const rev = new ReverseIndex(D.tests, D.sf);
     assert.equal(rev.of('src/a.js'), rev.of('src/a.js'), 'built once per file');
     assert.deepEqual(testsAtLine(rev.of('src/z.js'), 1), [0, 2, 3]);
   });
@@ -151,7 +162,7 @@ describe('page logic: line sets and the reverse index', () => {
       tests.push([`t${i}`, [], 0, 3, 1, rs]);
     }
     const D = data(tests);
-    const ix = buildFileIndex(D.tests, 'src/a.js');
+    const ix = buildFileIndex(D.tests, D.sf, 'src/a.js');
     const counts = testCounts(ix, 110);
     for (let line = 1; line <= 110; line++) {
       const want = tests.flatMap((t, i) => (t[5].some(([a, b]) => a <= line && line <= b) ? [i] : []));

@@ -1,6 +1,9 @@
 // The shape of the page's data block: what lib/render/html/data.ts writes and the page script
 // (lib/render/page/) reads. Types only, so the browser code can be checked against the same contract.
 import type { Annotation, AnnotationError, Failure, FileLines, FileOutput, FileStatus, LineRange, TestStatus } from '../../types.js';
+
+/** A file's line set in the data block: [file index, from, to, from, to, ...] (run-length ranges, flat). */
+export type CompactLines = number[];
 import type { DiffLine } from './diff.js';
 
 /** Status codes in test rows: the index into this list. */
@@ -27,8 +30,10 @@ export interface ClientDetail {
   requirements?: string[];
   annotation?: Annotation;
   annotation_error?: AnnotationError;
-  coverage?: FileLines[];
-  coverage_inclusive?: FileLines[];
+  /** The lines this test executed, compact: per file [file index into ClientData.sf, from, to, from, to, ...]. */
+  cov?: CompactLines[];
+  /** The same with its subtests. */
+  covi?: CompactLines[];
   coverage_shared?: true;
   file_level?: true;
   flaky?: true;
@@ -52,8 +57,17 @@ export interface ClientData {
   tests: ClientTest[];
   suites: ClientSuite[];
   runs: ClientRun[];
+  /** Source files named by the tests' line sets (cov, covi), each once. */
+  sf: string[];
   /** Source file -> its text (redacted), each once. */
   sources: Record<string, string>;
   /** Source file -> whole-run coverage, when the run measured it. */
   lines?: Record<string, ClientRunLines>;
+}
+
+/** A data block line set back to a file and its ranges. */
+export function expandLines(c: CompactLines, files: readonly string[]): FileLines {
+  const lines: LineRange[] = [];
+  for (let k = 1; k + 1 < c.length; k += 2) lines.push([c[k]!, c[k + 1]!]);
+  return { file: files[c[0]!] ?? '', lines };
 }

@@ -4,11 +4,12 @@
 // and only detail fields that are present go into its last element.
 import { diffOf } from './view.js';
 import type { RenderReport } from './types.js';
-import { STATUSES, type ClientData, type ClientFile, type ClientRun, type ClientSuite, type ClientTest } from './client.js';
+import type { FileLines } from '../../types.js';
+import { STATUSES, type ClientData, type ClientFile, type CompactLines, type ClientRun, type ClientSuite, type ClientTest } from './client.js';
 
 export { STATUSES, type ClientTest } from './client.js';
 
-const DETAIL_FIELDS = ['skip_reason', 'todo_reason', 'diagnostics', 'recovered', 'requirements', 'annotation', 'annotation_error', 'coverage', 'coverage_inclusive', 'coverage_shared', 'file_level', 'flaky', 'output'] as const;
+const DETAIL_FIELDS = ['skip_reason', 'todo_reason', 'diagnostics', 'recovered', 'requirements', 'annotation', 'annotation_error', 'coverage_shared', 'file_level', 'flaky', 'output'] as const;
 
 /** A table of distinct values, and the index of a key's value in it (made and added on first use). */
 function interner<T>(): [T[], (key: string, make: () => T) => number] {
@@ -43,6 +44,9 @@ export function clientData(report: RenderReport): ClientData {
     r.p = src.path;
     if (src.shard) r.s = src.shard;
   }
+  // Per-test line sets are most of the data at scale: file names interned, ranges flattened.
+  const [sf, sfIndex] = interner<string>();
+  const compact = (cov: FileLines[]): CompactLines[] => cov.map((c) => [sfIndex(c.file, () => c.file), ...c.lines.flat()]);
   const tests = report.tests.map((t): ClientTest => {
     const status = STATUSES.indexOf(t.status);
     const row: ClientTest = [t.id, t.name, pathOf(t.path), fileOf(t.entry_file), t.line, status < 0 ? STATUSES.indexOf('incomplete') : status, Math.round((t.duration_ms ?? 0) * 100) / 100];
@@ -61,12 +65,14 @@ export function clientData(report: RenderReport): ClientData {
       const v = (t as unknown as Record<string, unknown>)[k];
       if (v !== undefined && v !== null && v !== false) x[k] = v;
     }
+    if (t.coverage?.length) x.cov = compact(t.coverage);
+    if (t.coverage_inclusive?.length) x.covi = compact(t.coverage_inclusive);
     if (Object.keys(x).length) row.push(x);
     return row;
   });
   const suites = report.suites.map((s): ClientSuite => [s.name, pathOf(s.path), fileOf(s.entry_file), s.status, s.failure ? 1 : 0]);
   const sources = report.sources && typeof report.sources === 'object' ? report.sources : {};
-  const data: ClientData = { files, paths, tests, suites, runs, sources };
+  const data: ClientData = { files, paths, tests, suites, runs, sf, sources };
   if (report.source_lines) data.lines = report.source_lines;
   return data;
 }

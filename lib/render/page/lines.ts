@@ -1,8 +1,8 @@
 // Line sets and the reverse index (line -> tests) of the source view. Pure: unit-tested without a
 // browser. A test's lines arrive as sorted, disjoint run-length ranges ([from, to], 1-based, inclusive);
 // the index of a file is built on first use from every test's ranges in that file, and kept.
-import type { LineRange } from '../../types.js';
-import type { ClientTest } from '../html/client.js';
+import type { FileLines, LineRange } from '../../types.js';
+import { expandLines, type ClientTest, type CompactLines } from '../html/client.js';
 
 /** The lines of a source text (a final newline ends the last line; it does not start another). */
 export function sourceLines(text: string): string[] {
@@ -41,15 +41,31 @@ export interface FileIndex {
   ranges: LineRange[][];
 }
 
-export function buildFileIndex(tests: readonly ClientTest[], file: string): FileIndex {
+/** Ranges of a compact line set ([file, from, to, ...]). */
+function rangesOf(c: CompactLines): LineRange[] {
+  const out: LineRange[] = [];
+  for (let k = 1; k + 1 < c.length; k += 2) out.push([c[k]!, c[k + 1]!]);
+  return out;
+}
+
+/** A test's own line sets (x.cov), or with its subtests (x.covi), as files and ranges. */
+export function testLines(t: ClientTest | undefined, files: readonly string[], inclusive = false): FileLines[] {
+  const cov = inclusive ? t?.[7]?.covi : t?.[7]?.cov;
+  return cov ? cov.map((c) => expandLines(c, files)) : [];
+}
+
+/** `files` is the data block's table of source files (sf), which the tests' line sets index. */
+export function buildFileIndex(tests: readonly ClientTest[], files: readonly string[], file: string): FileIndex {
   const out: FileIndex = { file, tests: [], ranges: [] };
+  const fi = files.indexOf(file);
+  if (fi < 0) return out;
   for (let i = 0; i < tests.length; i++) {
-    const cov = tests[i]![7]?.coverage;
+    const cov = tests[i]![7]?.cov;
     if (!cov) continue;
     for (const c of cov) {
-      if (c.file === file && c.lines.length) {
+      if (c[0] === fi && c.length > 2) {
         out.tests.push(i);
-        out.ranges.push(c.lines);
+        out.ranges.push(rangesOf(c));
         break;
       }
     }
@@ -85,10 +101,13 @@ export function testCounts(ix: FileIndex, n: number): Uint32Array {
 /** The lazily built indexes of a report's files. */
 export class ReverseIndex {
   private readonly built = new Map<string, FileIndex>();
-  constructor(private readonly tests: readonly ClientTest[]) {}
+  constructor(
+    private readonly tests: readonly ClientTest[],
+    private readonly files: readonly string[],
+  ) {}
   of(file: string): FileIndex {
     let ix = this.built.get(file);
-    if (!ix) this.built.set(file, (ix = buildFileIndex(this.tests, file)));
+    if (!ix) this.built.set(file, (ix = buildFileIndex(this.tests, this.files, file)));
     return ix;
   }
 }

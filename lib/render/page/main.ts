@@ -8,7 +8,7 @@ import { count, duration, lineTotal, ranges, searchWords } from './format.js';
 import { SORT_MODES, X, ID, NAME, PATH, FILE, LINE, STATUS, DUR, buildHay, buildModel, buildRows, defaultFilters, fullName, groupText, keysOf, matches, type Row, type SortMode } from './model.js';
 import { add, h, type Kid } from './dom.js';
 import { mountSources } from './sources.js';
-import { lineFlags, sourceLines } from './lines.js';
+import { lineFlags, sourceLines, testLines } from './lines.js';
 import type { FileLines, LineRange } from '../../types.js';
 
 const doc = document;
@@ -389,12 +389,13 @@ function start(): void {
       art.appendChild(aside);
     }
     if (x.annotation_error) art.appendChild(h('p', 'muted', ['LLM annotation failed: ', h('span', 'mono', String(x.annotation_error.code)), ' ', String(x.annotation_error.message)]));
-    if (x.coverage && x.coverage.length) {
+    const coverage = testLines(t, D.sf);
+    if (coverage.length) {
       art.appendChild(h('h4', null, 'Coverage: lines this test executed'));
-      art.appendChild(coverageList(x.coverage, true));
+      art.appendChild(coverageList(coverage, true));
       if (!print) {
         let opened = false;
-        for (const c of x.coverage) {
+        for (const c of coverage) {
           if (typeof sources[c.file] !== 'string') continue;
           const det = h('details', 'source', h('summary', null, ['Source of ', h('span', 'mono', c.file)]));
           det.setAttribute('data-file', c.file);
@@ -408,9 +409,10 @@ function start(): void {
       }
     }
     if (x.coverage_shared) art.appendChild(h('p', 'muted', 'Coverage: this test ran concurrently with other tests in its process, so the lines it executed cannot be told apart (LLMR_COVERAGE_SHARED).'));
-    if (x.coverage_inclusive && x.coverage_inclusive.length) {
+    const inclusive = testLines(t, D.sf, true);
+    if (inclusive.length) {
       art.appendChild(h('h4', null, 'Coverage with its subtests'));
-      art.appendChild(coverageList(x.coverage_inclusive, false));
+      art.appendChild(coverageList(inclusive, false));
     }
     const own = x.output;
     if (own && (own.stdout || own.stderr || own.truncated)) {
@@ -536,7 +538,7 @@ function start(): void {
     if (an && typeof an === 'object') cell.appendChild(h('div', 'advisory-line', [h('span', 'badge advisory-badge', 'LLM, advisory'), ' ' + an.scenario + ' ' + an.why_needed]));
     const extra = h('td');
     for (const r of x.requirements ?? []) add(extra, [h('span', 'tag mono', String(r)), ' ']);
-    for (const c of x.coverage ?? []) extra.appendChild(h('div', 'mono small', c.file + ': ' + ranges(c.lines)));
+    for (const c of testLines(t, D.sf)) extra.appendChild(h('div', 'mono small', c.file + ': ' + ranges(c.lines)));
     return h('tr', 's-' + status, [
       h('td', null, h('span', 'badge s-' + status, status)),
       cell,

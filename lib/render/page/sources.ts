@@ -5,7 +5,7 @@
 import type { ClientData } from '../html/client.js';
 import { count, lineTotal } from './format.js';
 import { h } from './dom.js';
-import { ReverseIndex, lineFlags, lineStates, sourceLines, testCounts, testsAtLine, type FileIndex } from './lines.js';
+import { ReverseIndex, lineFlags, lineStates, sourceLines, testCounts, testLines, testsAtLine, type FileIndex } from './lines.js';
 
 export interface SourcesDeps {
   testLabel(i: number): string;
@@ -33,7 +33,7 @@ export function mountSources(D: ClientData, deps: SourcesDeps): SourcesView | nu
   const info = document.getElementById('sv-info')!;
   const codeBox = document.getElementById('sv-code')!;
   const testsBox = document.getElementById('sv-tests')!;
-  const reverse = new ReverseIndex(D.tests);
+  const reverse = new ReverseIndex(D.tests, D.sf || []);
   let file = '';
   let ix: FileIndex | null = null;
   let lineEls: HTMLElement[] = [];
@@ -88,7 +88,7 @@ export function mountSources(D: ClientData, deps: SourcesDeps): SourcesView | nu
   function markTest(): void {
     for (const el of codeBox.querySelectorAll('.line.sel')) el.classList.remove('sel');
     if (selectedTest < 0 || !file) return;
-    const cov = D.tests[selectedTest]?.[7]?.coverage?.find((c) => c.file === file);
+    const cov = testLines(D.tests[selectedTest], D.sf || []).find((c) => c.file === file);
     if (!cov) return;
     const flags = lineFlags(cov.lines, lineEls.length - 1);
     for (let l = 1; l < lineEls.length; l++) if (flags[l]) lineEls[l]!.classList.add('sel');
@@ -153,7 +153,7 @@ export function mountSources(D: ClientData, deps: SourcesDeps): SourcesView | nu
     selectTest(idx: number): void {
       selectedTest = idx;
       // Show a file the test executed when the one shown is not one of them.
-      const cov = D.tests[idx]?.[7]?.coverage?.filter((c) => D.sources[c.file] !== undefined) ?? [];
+      const cov = testLines(D.tests[idx], D.sf || []).filter((c) => D.sources[c.file] !== undefined);
       if (cov.length && !cov.some((c) => c.file === file)) { built = true; show(cov[0]!.file); }
       else markTest();
     },
