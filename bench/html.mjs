@@ -160,7 +160,7 @@ export async function benchSourceView({ rounds = 5, tests = 50_000, sources = 1_
     const targets = { line_all_tests: '<= 100', line_again: '<= 100', line_module: '<= 100' };
     const notes = {
       open_file: 'choose the helper every test executed: reverse index built, 60 lines drawn with per-line counts',
-      line_all_tests: `a line executed by all ${tests} tests (first ${500} listed, "show all" for the rest)`,
+      line_all_tests: `a line executed by all ${tests} tests (first ${200} listed, "show all" for the rest)`,
       line_again: 'another line of that file (index already built)',
       open_module: `a module executed by ${Math.round(tests / sources)} tests`,
       line_module: 'a line of that module',

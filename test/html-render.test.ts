@@ -63,15 +63,15 @@ describe('HTML report: escaping and safety', () => {
 
   it('no payload reaches the markup unescaped: the only elements that could run code are our own', () => {
     // (Inside the JSON data block quotes are JSON's business; < > & are \u-escaped there, checked below.)
-    const outsideData = html.replace(/<script type="application\/json"[\s\S]*?<\/script>/, '');
+    const outsideData = html.replace(/<script type="application\/json"[\s\S]*?<\/script>/g, '');
     for (const p of XSS) {
       if (/[<>"']/.test(p)) assert.ok(!outsideData.includes(p), `raw payload in the page: ${p}`);
     }
-    // Exactly three scripts: the theme, the JSON data (not executed) and the page script.
+    // Exactly four scripts: the theme, the JSON data (not executed), the page script and the sources (JSON, not executed).
     const scripts = inline(html, 'script');
-    assert.equal(scripts.length, 3);
-    assert.equal((html.match(/<script/gi) ?? []).length, 3);
-    assert.deepEqual(scripts.map((s) => s.attrs.trim()), ['', 'type="application/json" id="llmr-data"', '']);
+    assert.equal(scripts.length, 4);
+    assert.equal((html.match(/<script/gi) ?? []).length, 4);
+    assert.deepEqual(scripts.map((s) => s.attrs.trim()), ['', 'type="application/json" id="llmr-data"', '', 'type="application/json" id="llmr-src"']);
     assert.equal((html.match(/<style/gi) ?? []).length, 1);
     const markup = html.replace(/<script[\s\S]*?<\/script>/g, '').toLowerCase();
     for (const bad of ['<img', '<svg', '<iframe', '<textarea', '<b>', ' onerror=', ' onload=', ' onmouseover=', '"javascript:']) assert.ok(!markup.includes(bad), `${bad} in the page`);
@@ -81,8 +81,9 @@ describe('HTML report: escaping and safety', () => {
     assert.ok(html.includes('&lt;script&gt;window.__xss &#x3D; 1&lt;&#x2F;script&gt;'), 'escaped in a server-rendered failure');
     const data = JSON.stringify(dataBlock(html));
     for (const p of XSS) assert.ok(data.includes(JSON.stringify(p).slice(1, -1)), `payload kept in the data: ${p}`);
-    const block = inline(html, 'script').find((s) => s.attrs.includes('application/json'))!.body;
-    assert.ok(!/[<>&\u2028\u2029]/.test(block), 'no < > & or line separators in the data block');
+    for (const block of inline(html, 'script').filter((s) => s.attrs.includes('application/json'))) {
+      assert.ok(!/[<>&\u2028\u2029]/.test(block.body), `no < > & or line separators in the data block ${block.attrs}`);
+    }
   });
 
   it('the Content-Security-Policy allows no network and names each inline style and script by its hash', () => {
@@ -102,7 +103,7 @@ describe('HTML report: escaping and safety', () => {
 
   it('templates put report data only through escaping {{ }}: triple mustache only for our own CSS, JS and escaped data', () => {
     const dir = path.join(REPO, 'templates');
-    const allowed = new Set(['css', 'theme', 'js', 'data']);
+    const allowed = new Set(['css', 'theme', 'js', 'data', 'sourceData']);
     for (const name of readdirSync(dir).filter((n) => n.endsWith('.mustache'))) {
       const text = readFileSync(path.join(dir, name), 'utf8');
       for (const m of text.matchAll(/\{\{\{\s*([^}]+?)\s*\}\}\}/g)) assert.ok(allowed.has(m[1]!), `${name}: {{{${m[1]}}}}`);
@@ -162,7 +163,7 @@ describe('HTML report: content', () => {
   });
 
   it('the data block holds every test, its detail, interned files and paths, and the sources once', () => {
-    const data = dataBlock(html) as { tests: unknown[][]; files: Array<{ f: string }>; paths: string[][]; sources: Record<string, string> };
+    const data = dataBlock(html) as { tests: unknown[][]; files: Array<{ f: string }>; paths: string[][] };
     assert.equal(data.tests.length, report.tests.length);
     assert.deepEqual(data.tests.map((t) => t[0]), report.tests.map((t) => t.id));
     for (const [i, t] of data.tests.entries()) {
@@ -172,7 +173,11 @@ describe('HTML report: content', () => {
     }
     const half = data.tests.find((t) => t[1] === 'halves')!;
     assert.deepEqual(testLines(half as ClientTest, (data as unknown as { sf: string[] }).sf), report.tests.find((t) => t.name === 'halves')!.coverage);
-    assert.deepEqual(data.sources, report.sources);
+    assert.deepEqual((data as unknown as { src: string[] }).src, Object.keys(report.sources!).sort(), 'the embedded files are named in the data block');
+    const src = inline(html, 'script').find((x) => x.attrs.includes('llmr-src'));
+    assert.ok(src, 'the sources block is present');
+    assert.deepEqual((JSON.parse(src.body) as { t: unknown }).t, report.sources, 'their text is in the sources block');
+    assert.ok(html.indexOf('id="llmr-src"') > html.lastIndexOf('<script>'), 'after the page script: parsed once the list is up');
     assert.equal(html.split('export function clamp(x, lo, hi)').length, 2, 'each source file embedded once');
   });
 

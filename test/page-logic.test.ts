@@ -28,7 +28,7 @@ function data(tests: Array<[string, string[], number, number, number, LineRange[
     suites: [],
     runs: [],
     sf: ['src/z.js', 'src/a.js'],
-    sources: {},
+    src: [],
   };
 }
 

@@ -59,10 +59,17 @@ export interface ClientData {
   runs: ClientRun[];
   /** Source files named by the tests' line sets (cov, covi), each once. */
   sf: string[];
+  /** The source files embedded in the page (their text is in the second block, ClientSources), sorted. */
+  src: string[];
+}
+
+/** The second data block (#llmr-src), parsed only when a source is first shown: the bulk of a page with
+ *  sources, kept out of the parse before the list is up. */
+export interface ClientSources {
   /** Source file -> its text (redacted), each once. */
-  sources: Record<string, string>;
+  t: Record<string, string>;
   /** Source file -> whole-run coverage, when the run measured it. */
-  lines?: Record<string, ClientRunLines>;
+  l?: Record<string, ClientRunLines>;
 }
 
 /** A data block line set back to a file and its ranges. */

@@ -5,7 +5,7 @@
 import { diffOf } from './view.js';
 import type { RenderReport } from './types.js';
 import type { FileLines } from '../../types.js';
-import { STATUSES, type ClientData, type ClientFile, type CompactLines, type ClientRun, type ClientSuite, type ClientTest } from './client.js';
+import { STATUSES, type ClientData, type ClientFile, type ClientSources, type CompactLines, type ClientRun, type ClientSuite, type ClientTest } from './client.js';
 
 export { STATUSES, type ClientTest } from './client.js';
 
@@ -71,10 +71,23 @@ export function clientData(report: RenderReport): ClientData {
     return row;
   });
   const suites = report.suites.map((s): ClientSuite => [s.name, pathOf(s.path), fileOf(s.entry_file), s.status, s.failure ? 1 : 0]);
-  const sources = report.sources && typeof report.sources === 'object' ? report.sources : {};
-  const data: ClientData = { files, paths, tests, suites, runs, sf, sources };
-  if (report.source_lines) data.lines = report.source_lines;
-  return data;
+  return { files, paths, tests, suites, runs, sf, src: Object.keys(sourcesOf(report)).sort() };
+}
+
+function sourcesOf(report: RenderReport): Record<string, string> {
+  return report.sources && typeof report.sources === 'object' ? report.sources : {};
+}
+
+/** The sources block: each embedded file's text and whole-run line coverage. */
+export function clientSources(report: RenderReport): ClientSources {
+  const t = sourcesOf(report);
+  const out: ClientSources = { t };
+  if (report.source_lines) {
+    const l: NonNullable<ClientSources['l']> = {};
+    for (const f of Object.keys(t)) if (report.source_lines[f]) l[f] = report.source_lines[f];
+    out.l = l;
+  }
+  return out;
 }
 
 /** JSON safe inside <script type="application/json">: no `<` (so no `</script>` or `<!--`), no U+2028/9. */

@@ -7,7 +7,7 @@ import Mustache from 'mustache';
 import type { Report } from '../../types.js';
 import { sortKeys } from '../../report/canonical.js';
 import { templateFiles } from './assets.js';
-import { clientData, scriptJson } from './data.js';
+import { clientData, clientSources, scriptJson } from './data.js';
 import { buildView } from './view.js';
 import type { RenderReport } from './types.js';
 
@@ -69,6 +69,7 @@ export function renderHtml(input: Report | RenderReport, opts: HtmlOptions = {})
     theme: print ? '' : theme,
     js,
     data: print ? '' : scriptJson(clientData(report)),
+    sourceData: print ? '' : scriptJson(clientSources(report)),
   };
   const partials: Record<string, string> = {};
   for (const [name, text] of Object.entries(files)) if (name.endsWith('.mustache')) partials[name.slice(0, -'.mustache'.length)] = text;

@@ -7,7 +7,7 @@ import { STATUSES, type ClientData, type ClientDetail, type ClientFailure, type 
 import { count, duration, lineTotal, ranges, searchWords } from './format.js';
 import { SORT_MODES, X, ID, NAME, PATH, FILE, LINE, STATUS, DUR, buildHay, buildModel, buildRows, defaultFilters, fullName, groupText, keysOf, matches, type Row, type SortMode } from './model.js';
 import { add, h, type Kid } from './dom.js';
-import { mountSources } from './sources.js';
+import { mountSources, sourceStore } from './sources.js';
 import { lineFlags, sourceLines, testLines } from './lines.js';
 import type { FileLines, LineRange } from '../../types.js';
 
@@ -82,7 +82,7 @@ function start(): void {
   const N = T.length;
   const FILES = D.files;
   const PATHS = D.paths;
-  const sources = D.sources || {};
+  const store = sourceStore(D);
   const RUNS = D.runs || [];
   const F = defaultFilters();
   const collapsed = new Set<string>();
@@ -312,7 +312,7 @@ function start(): void {
     box.setAttribute('tabindex', '0');
     box.setAttribute('role', 'region');
     box.setAttribute('aria-label', 'Source of ' + file + ', executed lines highlighted');
-    const src = sourceLines(sources[file] ?? '');
+    const src = sourceLines(store.text(file));
     const hit = lineFlags(lines, src.length);
     const code = h('code');
     let firstHit: HTMLElement | null = null;
@@ -396,11 +396,11 @@ function start(): void {
       if (!print) {
         let opened = false;
         for (const c of coverage) {
-          if (typeof sources[c.file] !== 'string') continue;
+          if (!store.has(c.file)) continue;
           const det = h('details', 'source', h('summary', null, ['Source of ', h('span', 'mono', c.file)]));
           det.setAttribute('data-file', c.file);
           let built = false;
-          const build = (): void => { if (!built && det.open) { built = true; det.appendChild(sourceView(c.file, c.lines)); } };
+          const build = (): void => { if (!built && det.open) { built = true; store.whenReady(() => det.appendChild(sourceView(c.file, c.lines))); } };
           det.addEventListener('toggle', build);
           if (!opened) { opened = true; det.open = true; build(); }
           art.appendChild(det);
@@ -571,7 +571,7 @@ function start(): void {
   });
 
   // ---------------------------------------------------------------- start
-  const sourcesView = mountSources(D, { testLabel: (i) => fullName(M, T[i]!), testHref: (i) => '#test-' + T[i]![ID], statusOf: (i) => statusOf(T[i]!) });
+  const sourcesView = mountSources(D, store, { testLabel: (i) => fullName(M, T[i]!), testHref: (i) => '#test-' + T[i]![ID], statusOf: (i) => statusOf(T[i]!) });
   browser.hidden = false;
   apply(false);
   route();

@@ -2,10 +2,47 @@
 // executed it and its whole-run state; selecting a test marks the lines it executed; selecting a line
 // lists every test that executed it (reverse index, built on first use per file), each a link to the
 // test's row and detail (#test-<id>). Source text is set with textContent only.
-import type { ClientData } from '../html/client.js';
+import type { ClientData, ClientRunLines, ClientSources } from '../html/client.js';
 import { count, lineTotal } from './format.js';
 import { h } from './dom.js';
 import { ReverseIndex, lineFlags, lineStates, sourceLines, testCounts, testLines, testsAtLine, type FileIndex } from './lines.js';
+
+/** The embedded sources. Their block comes after the page script, so the list is up before the
+ *  browser has even parsed it; it is read (once) when a source is first shown. */
+export interface SourceStore {
+  files: readonly string[];
+  has(file: string): boolean;
+  /** Run `fn` once the sources block is parsed (at once when it is). */
+  whenReady(fn: () => void): void;
+  text(file: string): string;
+  lines(file: string): ClientRunLines | undefined;
+}
+
+export function sourceStore(D: ClientData): SourceStore {
+  const names = new Set(D.src || []);
+  let parsed: ClientSources | undefined;
+  const get = (): ClientSources => {
+    if (parsed) return parsed;
+    const el = document.getElementById('llmr-src');
+    try {
+      parsed = el ? (JSON.parse(el.textContent || '{}') as ClientSources) : { t: {} };
+    } catch {
+      parsed = { t: {} };
+    }
+    parsed.t ??= {};
+    return parsed;
+  };
+  return {
+    files: [...names].sort(),
+    has: (f) => names.has(f),
+    whenReady(fn) {
+      if (document.readyState !== 'loading') fn();
+      else document.addEventListener('DOMContentLoaded', () => fn(), { once: true });
+    },
+    text: (f) => get().t[f] ?? '',
+    lines: (f) => get().l?.[f],
+  };
+}
 
 export interface SourcesDeps {
   testLabel(i: number): string;
@@ -21,12 +58,12 @@ export interface SourcesView {
 }
 
 /** Tests listed per line before "show all" (the list stays quick; nothing is hidden without a button). */
-const FIRST = 500;
+const FIRST = 200;
 const BLANK_OR_COMMENT = /^\s*(?:$|\/\/|\/\*|\*)/;
 
-export function mountSources(D: ClientData, deps: SourcesDeps): SourcesView | null {
+export function mountSources(D: ClientData, store: SourceStore, deps: SourcesDeps): SourcesView | null {
   const section = document.getElementById('source-view');
-  const files = Object.keys(D.sources || {}).sort();
+  const files = store.files;
   if (!section || !files.length) return null;
   const fileSel = document.getElementById('sv-file') as HTMLSelectElement;
   const lineIn = document.getElementById('sv-line') as HTMLInputElement;
@@ -49,14 +86,15 @@ export function mountSources(D: ClientData, deps: SourcesDeps): SourcesView | nu
   }
 
   function show(f: string): void {
-    if (f === file) return;
+    if (f === file || !store.has(f)) return;
+    if (document.readyState === 'loading') { store.whenReady(() => show(f)); return; }
     file = f;
     fileSel.value = f;
     ix = reverse.of(f);
-    const src = sourceLines(D.sources[f] ?? '');
+    const src = sourceLines(store.text(f));
     const n = src.length;
     const counts = testCounts(ix, n);
-    const states = lineStates(D.lines?.[f], counts, n);
+    const states = lineStates(store.lines(f), counts, n);
     const code = h('code');
     lineEls = [];
     let executed = 0;
@@ -153,12 +191,12 @@ export function mountSources(D: ClientData, deps: SourcesDeps): SourcesView | nu
     selectTest(idx: number): void {
       selectedTest = idx;
       // Show a file the test executed when the one shown is not one of them.
-      const cov = testLines(D.tests[idx], D.sf || []).filter((c) => D.sources[c.file] !== undefined);
+      const cov = testLines(D.tests[idx], D.sf || []).filter((c) => store.has(c.file));
       if (cov.length && !cov.some((c) => c.file === file)) { built = true; show(cov[0]!.file); }
       else markTest();
     },
     open(f: string, line?: number): void {
-      if (D.sources[f] === undefined) return;
+      if (!store.has(f)) return;
       built = true;
       show(f);
       if (line) listLine(line);
