@@ -11,7 +11,7 @@ import type { Redactor } from '../redact/index.js';
 import type { CoverageLine, Report, Warning } from '../types.js';
 import type { RenderReport } from '../render/html/types.js';
 
-/** html_sources.max_bytes by default (the schema's default; kept equal by test/page-sources.test.ts). */
+/** html_sources.max_bytes by default (the schema's default; kept equal by test/security/source-view.test.ts). */
 export const DEFAULT_SOURCES_MAX_BYTES = 4 * 1024 * 1024;
 
 export interface SourceOptions {

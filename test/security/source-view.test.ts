@@ -13,7 +13,8 @@ import type { Browser } from 'playwright-core';
 import { launch, noBrowser, openReport, ready } from '../helpers/browser.js';
 import { fakeReport } from '../helpers/fake-report.js';
 import { copyFixture, runNodeTest, type RunResult } from '../helpers/run.js';
-import { withSources } from '../../lib/output/sources.js';
+import { DEFAULT_SOURCES_MAX_BYTES, withSources } from '../../lib/output/sources.js';
+import { configDefaults } from '../../lib/config/index.js';
 import { pickSources } from '../../lib/render/html/sources.js';
 import { createRedactor } from '../../lib/redact/index.js';
 import { renderHtml } from '../../lib/render/html/index.js';
@@ -100,5 +101,6 @@ describe('source view: what the reader refuses to read', () => {
     const w = got.warnings.find((x) => x.code === 'LLMR_HTML_SOURCES_CAPPED');
     assert.ok(w && w.message.includes('src/a.js') && w.message.includes('2 of 3 files'), w?.message);
     assert.deepEqual(pickSources(new Map([['x', 10]]), new Map(), 9), { keep: [], dropped: ['x'], droppedBytes: 10 });
+    assert.equal(configDefaults().html_sources.max_bytes, DEFAULT_SOURCES_MAX_BYTES, 'the reporter\'s fallback cap is the schema default');
   });
 });
