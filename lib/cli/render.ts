@@ -150,10 +150,14 @@ export async function renderCommand(args: string[], io: CommandIO): Promise<numb
     } catch {
       // A broken configuration is reported by the commands that need it; the page keeps the defaults.
     }
-    if (sourceOpts.enabled) {
+    // A report that carries its sources already (a hand-made one; ours never do) is shown as it is.
+    if (sourceOpts.enabled && !(page as RenderReport).sources) {
       const got = withSources(page, [], { root: io.cwd, maxBytes: sourceOpts.max_bytes, redact: redactors.text });
       withSrc = got.report;
-      for (const w of got.warnings) io.stderr(`llm-report render: ${w.code}: ${w.message}\n`);
+      // Rendered away from its project (no covered file found at all), the page says "ranges only" itself;
+      // files missing or refused next to embedded ones, and the cap, are said here.
+      const embedded = Object.keys(got.report.sources ?? {}).length > 0;
+      for (const w of got.warnings) if (embedded || w.code !== 'LLMR_HTML_SOURCE_SKIPPED') io.stderr(`llm-report render: ${w.code}: ${w.message}\n`);
     }
     try {
       const html = renderHtml(withSrc, { reportSha256, addenda });

@@ -106,5 +106,7 @@ export function withSources(report: Report, coverage: readonly CoverageLine[], o
   }
   const lines: NonNullable<RenderReport['source_lines']> = {};
   for (const c of coverage) if (sources[c.file] !== undefined) lines[c.file] = { c: c.lines.covered, n: c.lines.total };
-  return { report: { ...report, sources, source_lines: lines }, warnings };
+  const out: RenderReport = { ...report, sources };
+  if (Object.keys(lines).length) out.source_lines = lines;
+  return { report: out, warnings };
 }

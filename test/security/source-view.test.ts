@@ -12,7 +12,7 @@ import path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { launch, noBrowser, openReport, ready } from '../helpers/browser.js';
 import { fakeReport } from '../helpers/fake-report.js';
-import { copyFixture, runNodeTest, type RunResult } from '../helpers/run.js';
+import { cleanEnv, copyFixture, NODE, REPO, runNodeTest, type RunResult } from '../helpers/run.js';
 import { DEFAULT_SOURCES_MAX_BYTES, withSources } from '../../lib/output/sources.js';
 import { configDefaults } from '../../lib/config/index.js';
 import { pickSources } from '../../lib/render/html/sources.js';
@@ -45,6 +45,17 @@ describe('source view: hostile and secret source text on a real run', () => {
     const csp = /http-equiv="Content-Security-Policy" content="([^"]+)"/.exec(html)?.[1] ?? '';
     assert.match(csp.replace(/&#39;/g, "'"), /script-src 'sha256-[^']+' 'sha256-[^']+'(;|$)/);
     assert.ok(!csp.includes('unsafe'), 'no unsafe-inline or unsafe-eval');
+  });
+
+  it('llm-report render, from the project, embeds the sources again: redacted, escaped', () => {
+    const out = path.join(run.dir, 're');
+    const r = spawnSync(NODE, [path.join(REPO, 'dist', 'lib', 'cli', 'main.js'), 'render', 'llm-report', '--out', 're'], { cwd: run.dir, env: cleanEnv(), encoding: 'utf8' });
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(r.stderr, '');
+    const again = readFileSync(path.join(out, 'report.html'), 'utf8');
+    assert.ok(again.includes('export function area'), 'the source is embedded');
+    assert.ok(!again.includes(SECRET) && again.includes('[REDACTED:aws-access-key]'));
+    assert.ok(!again.includes('<img src=x'));
   });
 
   it('in Chromium the hostile line shows literally and never runs', { skip: noBrowser }, async () => {

@@ -85,7 +85,7 @@ export function clientSources(report: RenderReport): ClientSources {
   if (report.source_lines) {
     const l: NonNullable<ClientSources['l']> = {};
     for (const f of Object.keys(t)) if (report.source_lines[f]) l[f] = report.source_lines[f];
-    out.l = l;
+    if (Object.keys(l).length) out.l = l;
   }
   return out;
 }
