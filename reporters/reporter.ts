@@ -243,7 +243,7 @@ export default async function* llmReport(source: AsyncIterable<TestEvent>): Asyn
         pages: { html: config.html, pdf: config.pdf, chromiumPath: config.chromium_path },
         cycle: cycle.options,
         ciArtifact: config.ci.artifact,
-        changesBase: changesBase(undefined, config.changes.base),
+        changesBase: changesBase(undefined, config.changes.base, cwd),
       },
       normalizer,
     );

@@ -201,7 +201,7 @@ export function aggregateCommand(args: string[], io: CommandIO): number {
   const redactors = cliRedactors(io.cwd);
   const report = redactRecord(result.report, redactors);
   const lines = result.lines.map((l) => redactRecord(l, redactors));
-  const base = changesBase(parsed.values.base, config.changes.base);
+  const base = changesBase(parsed.values.base, config.changes.base, io.cwd);
   if (base) {
     report.changes = redactRecord(changesForRun(io.cwd, base, { tests: report.tests, coverage: lines.filter((l): l is CoverageLine => l.type === 'coverage'), ...(report.run.git ? { git: report.run.git } : {}), outDir: posix(path.relative(io.cwd, out)) }), redactors);
     io.stderr(describeChanges(report.changes, 'llm-report aggregate'));

@@ -58,15 +58,18 @@ export interface ChangesBase {
 
 /**
  * The base a change is measured from: --base, else option changes.base ('none': off), else on a GitHub
- * pull request `origin/<GITHUB_BASE_REF>` (actions/checkout names the remote origin). A branch name
- * that is not plainly one (spaces, a leading '-', control characters) is not used.
+ * pull request `origin/<GITHUB_BASE_REF>` (actions/checkout names the remote origin), for a directory
+ * inside the job's checkout (GITHUB_WORKSPACE). A branch name that is not plainly one (spaces, a
+ * leading '-', control characters) is not used.
  */
-export function changesBase(cli: string | undefined, option: string, env: NodeJS.ProcessEnv = process.env): ChangesBase | undefined {
+export function changesBase(cli: string | undefined, option: string, cwd: string, env: NodeJS.ProcessEnv = process.env): ChangesBase | undefined {
   if (cli !== undefined) return { base: cli, from: 'cli' };
   if (option === 'none') return undefined;
   if (option) return { base: option, from: 'option' };
   const event = env.GITHUB_EVENT_NAME ?? '';
   const ref = env.GITHUB_BASE_REF ?? '';
+  const ws = env.GITHUB_WORKSPACE ? path.relative(path.resolve(env.GITHUB_WORKSPACE), path.resolve(cwd)) : '..';
+  if (ws.startsWith('..') || path.isAbsolute(ws)) return undefined;
   if (env.GITHUB_ACTIONS === 'true' && /^pull_request/.test(event) && /^[A-Za-z0-9_.][A-Za-z0-9_./-]{0,200}$/.test(ref)) return { base: `origin/${ref}`, from: 'github' };
   return undefined;
 }
