@@ -370,10 +370,46 @@ export interface Report {
   coverage?: CoverageSummary;
   /** Totals of the last `llm-report annotate` (advisory). */
   llm?: LlmTotals;
+  /** Coverage of a change (`--base`, option changes.base): derived from git, not from the journal. */
+  changes?: ChangesRecord;
   files: FileLine[];
   suites: SuiteLine[];
   tests: TestLine[];
   warnings: Warning[];
+}
+
+/** report.schema.json#/properties/changes: the changed executable lines, the tests that ran each, the uncovered ones. */
+export interface ChangesRecord {
+  /** The base as given (a git ref). */
+  base: string;
+  /** Where the base came from: --base, option changes.base, or the GitHub pull request. */
+  base_from: 'cli' | 'option' | 'github';
+  /** The commit the base resolved to, and the merge base the change is measured from. */
+  base_sha?: string;
+  merge_base?: string;
+  /** The commit compared with it (the run's); with uncommitted changes, the working tree on top of it. */
+  head_sha?: string;
+  /** True when the diff includes uncommitted changes of the working tree (a dirty tree). */
+  uncommitted: boolean;
+  totals: Ratio;
+  files: ChangedFile[];
+  /** What kept the record from being complete or exact, named (never a crash). */
+  conditions: Array<{ code: ChangesCondition; message: string }>;
+}
+
+export type ChangesCondition = 'not_git' | 'bad_ref' | 'base_not_found' | 'no_merge_base' | 'run_commit_not_found' | 'git_failed' | 'dirty_tree' | 'no_coverage' | 'per_test_only' | 'files_capped';
+
+export interface ChangedFile {
+  /** Path now (for renames: the new path). Repo-relative POSIX. */
+  file: string;
+  state: 'added' | 'modified' | 'renamed' | 'deleted' | 'binary' | 'not_in_coverage';
+  /** For renames: the old path. */
+  from?: string;
+  /** Changed lines that are executable (per the coverage data), with the tests that executed each. */
+  lines: Array<{ line: number; tests: string[] }>;
+  /** Of those, the lines nothing executed in the run. */
+  uncovered: number[];
+  covered: number;
 }
 
 /** What one LLM request carried (line.schema.json#/$defs/llm_context). Everything was redacted first. */

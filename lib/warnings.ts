@@ -51,6 +51,7 @@ export const WARNING_CODES = {
   LLMR_AGG_SHARDS: 'The shards of a group do not add up (a shard is missing, duplicated, or totals differ); the group is incomplete.',
   LLMR_AGG_FLAKY: 'A test passed in one run or attempt and failed in another.',
   LLMR_AGG_COVERAGE_PARTIAL: 'Some sources carry no line-level coverage (the whole-run coverage of the aggregate leaves them out), or no V8 profiles (function and branch totals are then a lower bound).',
+  LLMR_CHANGES_INCOMPLETE: 'The coverage of a change (--base, changes.base) could not be measured, or not exactly: the condition (base not found in a shallow clone, dirty tree, not a git checkout, ...) is named in report.json changes.conditions.',
   LLMR_CI_SUMMARY_UNWRITABLE: 'The GitHub Actions job summary ($GITHUB_STEP_SUMMARY) could not be written; the report and the verdict are unaffected.',
   LLMR_HTML_FAILED: 'The HTML report could not be rendered; report.json and the other outputs were still written.',
   LLMR_HTML_SOURCES_CAPPED: 'The covered source files exceed html_sources.max_bytes: the page embeds the most-covered files that fit, the others show line ranges only.',

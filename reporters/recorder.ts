@@ -19,6 +19,8 @@ import { Journal, writeRun } from '../lib/output/write.js';
 import { DEFAULT_SOURCES_MAX_BYTES } from '../lib/output/sources.js';
 import { JOURNAL, JOURNAL_CHAIN } from '../lib/evidence/files.js';
 import { emitGithub } from '../lib/ci/github.js';
+import type { ChangesBase } from '../lib/config/ci-env.js';
+import { changesForRun, describeChanges } from '../lib/cli/changes.js';
 import { warning } from '../lib/warnings.js';
 import { autoAnnotate } from '../lib/llm/auto.js';
 import { claimOutputDir, OutputDirError } from '../lib/output/output-dir.js';
@@ -39,6 +41,8 @@ export interface RecorderOptions {
   isolation: 'process' | 'none';
   /** Option ci.artifact: named in the GitHub job summary as where report.html is. */
   ciArtifact?: string;
+  /** Coverage of a change: option changes.base, or the GitHub pull request's base. */
+  changesBase?: ChangesBase | undefined;
   /** Called first thing in finish(): in-process, the tests' hooks write their last records (in-process-host.ts). */
   beforeFinish?: () => void;
   /** Watch mode, after the first cycle (watch-cycles.ts): how this cycle's record is kept apart from the last complete one. */
@@ -291,6 +295,11 @@ export class RunRecorder {
     if (normalizer.nodeCounts) end.node_counts = normalizer.nodeCounts;
     const report = fold([...this.lines, end]);
     end.status = report.run.status;
+    if (this.#opts.changesBase && !aborted) {
+      const root = this.#opts.failureContext.root;
+      report.changes = redactRecord(changesForRun(root, this.#opts.changesBase, { tests: report.tests, coverage, ...(report.run.git ? { git: report.run.git } : {}), outDir: path.relative(root, this.#opts.outDir).split(path.sep).join('/') }), this.#redactors);
+      process.stderr.write(describeChanges(report.changes, 'llm-report'));
+    }
     this.record(end);
     this.#journal?.close();
 

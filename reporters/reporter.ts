@@ -1,5 +1,6 @@
 // The node:test reporter: an async generator over node's events, like node's own reporters.
 // Wiring only: normalize (lib/events), record and fold (recorder.ts, lib/report), render (lib/render).
+import { changesBase } from '../lib/config/ci-env.js';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -242,6 +243,7 @@ export default async function* llmReport(source: AsyncIterable<TestEvent>): Asyn
         pages: { html: config.html, pdf: config.pdf, chromiumPath: config.chromium_path, sources: config.html_sources },
         cycle: cycle.options,
         ciArtifact: config.ci.artifact,
+        changesBase: changesBase(undefined, config.changes.base, cwd),
       },
       normalizer,
     );

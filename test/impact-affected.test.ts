@@ -181,7 +181,7 @@ describe('affected units', () => {
         '@@ -0,0 +1 @@',
       ].join('\n'),
     );
-    assert.deepEqual(d[0], { file: 'src/a.js', kind: 'modified', lines: [3, 10, 11], insertedAfter: [7, 11] });
+    assert.deepEqual(d[0], { file: 'src/a.js', kind: 'modified', lines: [3, 10, 11], insertedAfter: [7, 11], newLines: [], newBlank: [] });
     assert.equal(d[1]!.kind, 'renamed');
     assert.equal(d[1]!.file, 'old.js');
     assert.equal(d[1]!.to, 'new.js');

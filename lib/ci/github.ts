@@ -7,6 +7,7 @@ import path from 'node:path';
 import { githubEnv } from '../config/ci-env.js';
 import { mdText, renderMarkdownSummary, type SummaryOptions } from '../render/markdown.js';
 import type { Report, TestLine } from '../types.js';
+import { toRanges } from '../coverage/ranges.js';
 
 /** GitHub shows 10 error annotations per step and 50 per job; more is noise in the log. */
 export const MAX_ANNOTATIONS = 50;
@@ -28,6 +29,7 @@ export interface Annotation {
   title?: string;
   file?: string;
   line?: number;
+  endLine?: number;
   col?: number;
 }
 
@@ -35,6 +37,7 @@ export function formatCommand(a: Annotation): string {
   const props: string[] = [];
   if (a.file) props.push(`file=${escapeProperty(a.file)}`);
   if (a.line) props.push(`line=${a.line}`);
+  if (a.line && a.endLine && a.endLine > a.line) props.push(`endLine=${a.endLine}`);
   if (a.line && a.col) props.push(`col=${a.col}`);
   if (a.title) props.push(`title=${escapeProperty(a.title)}`);
   return `::${a.level}${props.length ? ' ' + props.join(',') : ''}::${escapeData(a.message)}\n`;
@@ -42,6 +45,27 @@ export function formatCommand(a: Annotation): string {
 
 const fullName = (t: TestLine): string => [...t.path, t.name].join(' > ');
 const clip = (s: string): string => (s.length > MAX_MESSAGE ? `${s.slice(0, MAX_MESSAGE)}…` : s);
+
+/** Uncovered changed lines get at most this many warnings (GitHub shows 10 warnings per step); the rest are counted. */
+export const MAX_CHANGE_ANNOTATIONS = 20;
+
+/** Coverage of a change: one warning per run of consecutive uncovered changed lines. */
+function changeAnnotations(report: Report, repoPath: (file: string) => string): Annotation[] {
+  const out: Annotation[] = [];
+  let more = 0;
+  for (const f of report.changes?.files ?? []) {
+    for (const [line, endLine] of toRanges(f.uncovered)) {
+      if (out.length === MAX_CHANGE_ANNOTATIONS) {
+        more++;
+        continue;
+      }
+      const n = endLine - line + 1;
+      out.push({ level: 'warning', file: repoPath(f.file), line, endLine, title: 'llm-report: changed lines not covered', message: `${n === 1 ? `line ${line} was` : `lines ${line}-${endLine} were`} changed since ${report.changes!.base} and no test executed ${n === 1 ? 'it' : 'them'}` });
+    }
+  }
+  if (more) out.push({ level: 'notice', title: 'llm-report', message: `${more} more uncovered changed line ranges are not annotated; see the report's Changes view` });
+  return out;
+}
 
 /** Failed, cancelled and incomplete tests, failed files and flaky tests, as annotations (first MAX_ANNOTATIONS). */
 export function annotations(report: Report, opts: { pathPrefix?: string } = {}): Annotation[] {
@@ -73,6 +97,7 @@ export function annotations(report: Report, opts: { pathPrefix?: string } = {}):
       message: clip((t.failure?.message ?? `the test is ${t.status}`) + elsewhere),
     });
   }
+  out.push(...changeAnnotations(report, repoPath));
   if (!report.run.complete || report.run.status === 'incomplete' || report.run.status === 'aborted') {
     out.unshift({ level: 'error', title: `llm-report: run ${report.run.status}`, message: report.run.complete ? `the run is ${report.run.status}: some tests never finished` : 'the run did not finish: results are missing' });
   }

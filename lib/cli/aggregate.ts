@@ -4,6 +4,8 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { aggregate, AggregateError, POLICIES, readSource, type Source, type SourceMeta } from '../aggregate/index.js';
 import { emitGithub } from '../ci/github.js';
+import { changesBase } from '../config/ci-env.js';
+import { changesForRun, describeChanges, refProblem } from './changes.js';
 import { ConfigError, loadConfig, type Config } from '../config/index.js';
 import { readSigningKey, type SigningKey } from '../config/signing.js';
 import { describeSeal } from '../evidence/sign.js';
@@ -12,7 +14,7 @@ import { writeRun } from '../output/write.js';
 import { claimOut } from './out-dir.js';
 import { redactRecord } from '../redact/index.js';
 import { cliRedactors } from './redactors.js';
-import type { AggregatePolicy, Integrity } from '../types.js';
+import type { AggregatePolicy, CoverageLine, Integrity } from '../types.js';
 import { commandArgs, usageError } from './args.js';
 import type { CommandIO } from './io.js';
 
@@ -48,6 +50,8 @@ is appended to $GITHUB_STEP_SUMMARY.
 Options:
   --out DIR        output directory (default: llm-report-aggregate)
   --policy NAME    merge | latest | all (default: merge)
+  --base REF       add the coverage of the change since REF (a git ref) to report.json (default:
+                   option changes.base; on a GitHub pull request origin/<base branch>)
   --no-annotations under GitHub Actions, write the job summary but no annotations (when
                    the shard jobs annotated their failures already)
   --help           show this help
@@ -110,6 +114,7 @@ const SPEC = {
     out: { type: 'string', needs: 'a directory' },
     policy: { type: 'string', needs: `a policy (${POLICIES.join(', ')})` },
     'no-annotations': { type: 'boolean' },
+    base: { type: 'string', needs: 'a git ref' },
   },
 } as const;
 
@@ -122,6 +127,8 @@ export function aggregateCommand(args: string[], io: CommandIO): number {
   const inputs = parsed.positionals;
   if (!POLICIES.includes(policyArg as AggregatePolicy)) return usage(io, `unknown policy "${policyArg}" (one of ${POLICIES.join(', ')})`);
   if (inputs.length === 0) return usage(io, 'no inputs');
+  const badRef = parsed.values.base === undefined ? undefined : refProblem(parsed.values.base);
+  if (badRef) return usage(io, `--base: ${badRef}`);
   if (!outArg) return usage(io, '--out needs a directory');
   const policy = policyArg as AggregatePolicy;
   const out = path.resolve(io.cwd, outArg);
@@ -194,6 +201,11 @@ export function aggregateCommand(args: string[], io: CommandIO): number {
   const redactors = cliRedactors(io.cwd);
   const report = redactRecord(result.report, redactors);
   const lines = result.lines.map((l) => redactRecord(l, redactors));
+  const base = changesBase(parsed.values.base, config.changes.base, io.cwd);
+  if (base) {
+    report.changes = redactRecord(changesForRun(io.cwd, base, { tests: report.tests, coverage: lines.filter((l): l is CoverageLine => l.type === 'coverage'), ...(report.run.git ? { git: report.run.git } : {}), outDir: posix(path.relative(io.cwd, out)) }), redactors);
+    io.stderr(describeChanges(report.changes, 'llm-report aggregate'));
+  }
   try {
     // The same outputs as a run, by the same writer and options (html, pdf, chromium_path).
     writeRun(out, report, lines, { html: config.html, pdf: config.pdf, chromiumPath: config.chromium_path, integrity, sources: config.html_sources.enabled ? { root: io.cwd, maxBytes: config.html_sources.max_bytes, redact: redactors.text } : undefined, onWarning: (w) => io.stderr(`llm-report aggregate: ${w.code}: ${w.message}\n`) });

@@ -12,8 +12,9 @@ import { commandArgs, usageError } from './args.js';
 import type { CommandIO } from './io.js';
 import { cliRedactors } from './redactors.js';
 import { redactRecord } from '../redact/index.js';
+import { changesForRun, describeChanges, refProblem } from './changes.js';
 
-export const FOLD_HELP = `Usage: llm-report fold <file.ndjson...> [--out DIR]
+export const FOLD_HELP = `Usage: llm-report fold <file.ndjson...> [--out DIR] [--base REF]
 
 Re-folds one or more saved NDJSON streams (results.ndjson, llm-report/journal.ndjson, or a
 --test-reporter-destination file) into DIR/report.json and DIR/results.ndjson.
@@ -24,18 +25,21 @@ and skipped. A stream without a run_end line (a crashed or killed run) folds to 
 
 Options:
   --out DIR   output directory (default: llm-report)
+  --base REF  add the coverage of the change since REF (a git ref, e.g. origin/main) to report.json
   --help      show this help
 
 Exit status: 0 when the folded run passed; 1 when it failed, is incomplete or was aborted;
 2 on usage errors or unreadable inputs.`;
 
 export function foldCommand(args: string[], io: CommandIO): number {
-  const spec = { command: 'fold', help: FOLD_HELP, options: { out: { type: 'string', needs: 'a directory' } } } as const;
+  const spec = { command: 'fold', help: FOLD_HELP, options: { out: { type: 'string', needs: 'a directory' }, base: { type: 'string', needs: 'a git ref' } } } as const;
   const parsed = commandArgs(args, io, spec);
   if (typeof parsed === 'number') return parsed;
   const out = parsed.values.out ?? 'llm-report';
   const inputs = parsed.positionals;
   if (inputs.length === 0 || !out) return usageError(io, spec, inputs.length === 0 ? 'no input files' : '--out needs a directory');
+  const badRef = parsed.values.base === undefined ? undefined : refProblem(parsed.values.base);
+  if (badRef) return usageError(io, spec, `--base: ${badRef}`);
   const lines: Line[] = [];
   const origins: string[] = [];
   const warnings: Warning[] = [];
@@ -58,13 +62,18 @@ export function foldCommand(args: string[], io: CommandIO): number {
     if (res.badLines.length) io.stderr(`llm-report fold: ${input}: skipped ${res.badLines.length} bad line(s): ${res.badLines.join(', ')}\n`);
   }
   const report = fold(lines, warnings, origins);
+  const coverage = lines.filter((l): l is CoverageLine => l.type === 'coverage');
+  if (parsed.values.base !== undefined) {
+    report.changes = redactRecord(changesForRun(io.cwd, { base: parsed.values.base, from: 'cli' }, { tests: report.tests, coverage, ...(report.run.git ? { git: report.run.git } : {}), outDir: path.relative(io.cwd, path.resolve(io.cwd, out)).split(path.sep).join('/') }), redactors);
+    io.stderr(describeChanges(report.changes, 'llm-report fold'));
+  }
   const start = lines.find((l): l is RunStartLine => l.type === 'run_start');
   const end = lines.find((l): l is RunEndLine => l.type === 'run_end');
   const dir = path.resolve(io.cwd, out);
   const refused = claimOut(io, 'fold', out, '--out', true);
   if (refused !== undefined) return refused;
   try {
-    writeRun(dir, report, sortedLines(report, start, end, lines.filter((l): l is CoverageLine => l.type === 'coverage')));
+    writeRun(dir, report, sortedLines(report, start, end, coverage));
   } catch (err) {
     io.stderr(`llm-report fold: cannot write to ${out}: ${(err as Error).message}\n`);
     return 2;

@@ -16,11 +16,13 @@ import { DEFAULT_SOURCES_MAX_BYTES, withSources } from '../output/sources.js';
 import type { RenderReport } from '../render/html/types.js';
 import { PdfError, renderPdf } from '../render/pdf.js';
 import { nestingProblem } from '../report/limits.js';
-import type { Report } from '../types.js';
+import type { CoverageLine, Report } from '../types.js';
+import { changesForRun, describeChanges, refProblem } from './changes.js';
+import { readRunData } from './run-data.js';
 import { commandArgs, usageError, type CommandArgs } from './args.js';
 import type { CommandIO } from './io.js';
 
-export const RENDER_HELP = `Usage: llm-report render <run-dir|report.json> [--out DIR] [--pdf] [--chromium PATH] [--no-html]
+export const RENDER_HELP = `Usage: llm-report render <run-dir|report.json> [--out DIR] [--pdf] [--chromium PATH] [--no-html] [--base REF]
 
 Renders report.html (one self-contained page: no network, Content-Security-Policy, everything
 escaped) from a saved report.json, and with --pdf also report.pdf (A4, every test with its detail,
@@ -31,6 +33,8 @@ Options:
   --pdf            also print report.pdf; needs the optional playwright-core package and Chromium
   --chromium PATH  the browser for --pdf (default: option chromium_path, /usr/bin/chromium)
   --no-html        do not write report.html (with --pdf: the PDF only)
+  --base REF       show the coverage of the change since REF (a git ref) in a Changes view; report.json
+                   (sealed evidence) is not rewritten: use fold --base for that
   --help           show this help
 
 Exit status: 0 when everything asked for was written; 1 when the PDF could not be made
@@ -43,6 +47,7 @@ interface Args {
   pdf: boolean;
   html: boolean;
   chromium: string | undefined;
+  base?: string;
 }
 
 const SPEC = {
@@ -53,6 +58,7 @@ const SPEC = {
     chromium: { type: 'string', needs: 'a path' },
     pdf: { type: 'boolean' },
     'no-html': { type: 'boolean' },
+    base: { type: 'string', needs: 'a git ref' },
   },
 } as const;
 
@@ -64,6 +70,9 @@ function readArgs(parsed: CommandArgs<typeof SPEC.options>): Args | string {
   if (a.out === '') return '--out needs a directory';
   if (a.chromium === '') return '--chromium needs a path';
   if (!a.html && !a.pdf) return '--no-html without --pdf leaves nothing to do';
+  if (v.base !== undefined) a.base = v.base;
+  const badRef = v.base === undefined ? undefined : refProblem(v.base);
+  if (badRef) return `--base: ${badRef}`;
   a.input = inputs[0]!;
   return a;
 }
@@ -131,7 +140,19 @@ export async function renderCommand(args: string[], io: CommandIO): Promise<numb
   const outDir = parsed.out ? path.resolve(io.cwd, parsed.out) : path.dirname(file);
   // Annotations added to a sealed run later (addenda/NNN/ next to report.json) are shown, labelled.
   const added = readAddendaFor(path.dirname(file), reportSha256);
-  const page = added.docs.length ? applyAddenda(report, added.docs) : report;
+  let page = added.docs.length ? applyAddenda(report, added.docs) : report;
+  if (parsed.base !== undefined) {
+    // The run's whole coverage is in results.ndjson next to report.json (lines run at module load).
+    let coverage: CoverageLine[] = [];
+    try {
+      coverage = readRunData(path.dirname(file)).coverage;
+    } catch {
+      // report.json alone: the record says per_test_only
+    }
+    const changes = redactRecord(changesForRun(io.cwd, { base: parsed.base, from: 'cli' }, { tests: report.tests, coverage, ...(report.coverage ? { summary: report.coverage.files } : {}), ...(report.run.git ? { git: report.run.git } : {}), outDir: path.relative(io.cwd, outDir).split(path.sep).join('/') }), cliRedactors(io.cwd));
+    io.stderr(describeChanges(changes, 'llm-report render'));
+    page = { ...page, changes };
+  }
   const addenda = added.labels;
   const shown = (p: string): string => path.relative(io.cwd, p) || p;
   // Without --out the pages go next to the report read; a directory given with --out is claimed first.

@@ -1,5 +1,6 @@
 // The CI environment: the only place that reads GITHUB_ACTIONS, GITHUB_STEP_SUMMARY, GITHUB_WORKSPACE and
-// the run's address (GITHUB_SERVER_URL, GITHUB_REPOSITORY, GITHUB_RUN_ID).
+// the run's address (GITHUB_SERVER_URL, GITHUB_REPOSITORY, GITHUB_RUN_ID), and a pull request's base
+// branch (GITHUB_EVENT_NAME, GITHUB_BASE_REF).
 import path from 'node:path';
 
 export interface GithubEnv {
@@ -47,4 +48,28 @@ export function githubEnv(cwd: string, env: NodeJS.ProcessEnv = process.env): Gi
     if (rel && !rel.startsWith('..') && !path.isAbsolute(rel)) pathPrefix = rel.split(path.sep).join('/') + '/';
   }
   return { enabled: env.GITHUB_ACTIONS === 'true', stepSummary: env.GITHUB_STEP_SUMMARY || undefined, pathPrefix, runUrl: runUrl(env) };
+}
+
+/** Where the base of a change comes from, and the ref. */
+export interface ChangesBase {
+  base: string;
+  from: 'cli' | 'option' | 'github';
+}
+
+/**
+ * The base a change is measured from: --base, else option changes.base ('none': off), else on a GitHub
+ * pull request `origin/<GITHUB_BASE_REF>` (actions/checkout names the remote origin), for a directory
+ * inside the job's checkout (GITHUB_WORKSPACE). A branch name that is not plainly one (spaces, a
+ * leading '-', control characters) is not used.
+ */
+export function changesBase(cli: string | undefined, option: string, cwd: string, env: NodeJS.ProcessEnv = process.env): ChangesBase | undefined {
+  if (cli !== undefined) return { base: cli, from: 'cli' };
+  if (option === 'none') return undefined;
+  if (option) return { base: option, from: 'option' };
+  const event = env.GITHUB_EVENT_NAME ?? '';
+  const ref = env.GITHUB_BASE_REF ?? '';
+  const ws = env.GITHUB_WORKSPACE ? path.relative(path.resolve(env.GITHUB_WORKSPACE), path.resolve(cwd)) : '..';
+  if (ws.startsWith('..') || path.isAbsolute(ws)) return undefined;
+  if (env.GITHUB_ACTIONS === 'true' && /^pull_request/.test(event) && /^[A-Za-z0-9_.][A-Za-z0-9_./-]{0,200}$/.test(ref)) return { base: `origin/${ref}`, from: 'github' };
+  return undefined;
 }

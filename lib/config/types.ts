@@ -12,6 +12,8 @@ export interface Config {
   pdf: boolean;
   chromium_path: string;
   ci: { artifact: string };
+  /** '' unset (the GitHub pull request's base, else off); 'none' off. */
+  changes: { base: string };
   coverage: { mode: 'test' | 'file' | 'off'; include: string[]; exclude: string[] };
   /** Evidence options: '' means unset. */
   requirements: { mapping: string; catalogue: string };

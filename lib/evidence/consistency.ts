@@ -105,7 +105,8 @@ export function expectedReport(lines: Line[], readWarnings: Warning[], integrity
 }
 
 function normalReport(r: Rec): Rec {
-  const { llm: _llm, manifest: _m, integrity: _i, ...rest } = r;
+  // changes: derived from git at fold time (coverage of a change), not from the journal; sealed with report.json.
+  const { llm: _llm, manifest: _m, integrity: _i, changes: _c, ...rest } = r;
   return {
     ...rest,
     tests: Array.isArray(r.tests) ? r.tests.map(withoutAnnotation) : r.tests,

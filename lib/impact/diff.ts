@@ -1,5 +1,6 @@
 // What changed between the run's commit and now, from `git diff --unified=0` text. Pure.
-// Lines are in the OLD file's numbering: the run's per-test coverage was recorded on that version.
+// `lines`/`insertedAfter` are in the OLD file's numbering (`affected`: the run was made at the old
+// version); `newLines` in the NEW file's numbering (coverage of a change: the run was made at the new one).
 
 export type ChangeKind = 'modified' | 'added' | 'deleted' | 'renamed' | 'binary';
 
@@ -13,19 +14,85 @@ export interface FileChange {
   lines: number[];
   /** Insertions, as the old line they follow (0: before line 1). */
   insertedAfter: number[];
+  /** New-file lines that were added or changed. */
+  newLines?: number[];
+  /** Those of newLines that are blank or a comment only: not code, whatever the coverage counts. */
+  newBlank?: number[];
+  /** Git could not show a text diff (any kind: an added binary file stays `added`). */
+  binary?: true;
 }
 
-const unquote = (p: string): string => (p.startsWith('"') ? (JSON.parse(p) as string) : p);
+export const BLANK_OR_COMMENT = /^\s*(?:$|\/\/|\/\*|\*)/;
+
+const ESC: Record<string, string> = { a: '\x07', b: '\b', t: '\t', n: '\n', v: '\v', f: '\f', r: '\r', '"': '"', '\\': '\\' };
+
+/** Git's C-style quoted path ("a/\303\251 \"x\"\n") -> the path; octal escapes are UTF-8 bytes. */
+export function unquotePath(p: string): string {
+  if (!p.startsWith('"')) return p;
+  const bytes: number[] = [];
+  const body = p.endsWith('"') && p.length > 1 ? p.slice(1, -1) : p.slice(1);
+  for (let i = 0; i < body.length; i++) {
+    const c = body[i]!;
+    if (c !== '\\') {
+      bytes.push(...Buffer.from(c, 'utf8'));
+      continue;
+    }
+    const oct = /^[0-7]{3}/.exec(body.slice(i + 1));
+    if (oct) {
+      bytes.push(parseInt(oct[0], 8) & 0xff);
+      i += 3;
+    } else {
+      const e = body[i + 1] ?? '\\';
+      bytes.push(...Buffer.from(ESC[e] ?? e, 'utf8'));
+      i++;
+    }
+  }
+  return Buffer.from(bytes).toString('utf8');
+}
+
+/** `a/x` or `"a/x"` (with git's trailing tab on names holding a space) -> x. */
+const side = (p: string): string => unquotePath(p.replace(/\t$/, '')).replace(/^[ab]\//, '');
+
+/** The old path of a `diff --git` header: quoted, or the first half of "a/X b/X", or up to " b/". */
+function headerPath(rest: string): string {
+  if (rest.startsWith('"')) {
+    const end = /^"(?:[^"\\]|\\.)*"/.exec(rest);
+    return side(end ? end[0] : rest);
+  }
+  const half = (rest.length - 1) / 2;
+  if (Number.isInteger(half) && rest.slice(2, half) === rest.slice(half + 3) && rest.slice(half, half + 3) === ' b/') return rest.slice(2, half);
+  const q = rest.indexOf(' "b/');
+  const b = rest.indexOf(' b/');
+  return side(rest.slice(0, q >= 0 ? q : b >= 0 ? b : rest.length));
+}
 
 /** Parses `git diff --unified=0 --no-color -M` output. */
 export function parseDiff(text: string): FileChange[] {
   const out: FileChange[] = [];
   let cur: FileChange | undefined;
+  // Lines left in the current hunk: its content lines are never read as headers.
+  let oldLeft = 0;
+  let newLeft = 0;
+  let next = 0;
   for (const line of text.split('\n')) {
-    const head = /^diff --git (?:"a\/(.+?)"|a\/(\S+)) (?:"b\/(.+)"|b\/(\S+))$/.exec(line);
-    if (head) {
-      const a = head[1] !== undefined ? unquote(`"${head[1]}"`) : head[2]!;
-      cur = { file: a, kind: 'modified', lines: [], insertedAfter: [] };
+    if (cur && (oldLeft > 0 || newLeft > 0)) {
+      if (line.startsWith('-')) {
+        oldLeft--;
+        continue;
+      }
+      if (line.startsWith('+')) {
+        newLeft--;
+        cur.newLines!.push(next);
+        if (BLANK_OR_COMMENT.test(line.slice(1))) cur.newBlank!.push(next);
+        next++;
+        continue;
+      }
+      if (!line.startsWith('\\')) oldLeft = newLeft = 0;
+    }
+    // "\ No newline at end of file"
+    if (line.startsWith('\\')) continue;
+    if (line.startsWith('diff --git ')) {
+      cur = { file: headerPath(line.slice('diff --git '.length)), kind: 'modified', lines: [], insertedAfter: [], newLines: [], newBlank: [] };
       out.push(cur);
       continue;
     }
@@ -34,18 +101,25 @@ export function parseDiff(text: string): FileChange[] {
     else if (line.startsWith('deleted file mode')) cur.kind = 'deleted';
     else if (line.startsWith('rename to ')) {
       cur.kind = 'renamed';
-      cur.to = unquote(line.slice('rename to '.length));
-    } else if (line.startsWith('rename from ')) cur.file = unquote(line.slice('rename from '.length));
-    else if (line.startsWith('Binary files ')) cur.kind = cur.kind === 'modified' ? 'binary' : cur.kind;
-    else if (line.startsWith('+++ ') && cur.kind === 'added') {
-      const p = line.slice(4);
-      if (p !== '/dev/null') cur.file = unquote(p).replace(/^b\//, '');
+      cur.to = unquotePath(line.slice('rename to '.length));
+    } else if (line.startsWith('rename from ')) cur.file = unquotePath(line.slice('rename from '.length));
+    else if (line.startsWith('Binary files ')) {
+      cur.binary = true;
+      cur.kind = cur.kind === 'modified' ? 'binary' : cur.kind;
+    } else if (line.startsWith('--- ') && line !== '--- /dev/null' && cur.kind !== 'renamed') cur.file = side(line.slice(4));
+    else if (line.startsWith('+++ ') && line !== '+++ /dev/null') {
+      const p = side(line.slice(4));
+      if (cur.kind === 'added') cur.file = p;
+      else if (cur.kind === 'renamed') cur.to = p;
     } else {
       const hunk = /^@@ -(\d+)(?:,(\d+))? \+(\d+)(?:,(\d+))? @@/.exec(line);
       if (!hunk) continue;
       const start = Number(hunk[1]);
       const count = hunk[2] === undefined ? 1 : Number(hunk[2]);
       const added = hunk[4] === undefined ? 1 : Number(hunk[4]);
+      oldLeft = count;
+      newLeft = added;
+      next = Number(hunk[3]);
       // "-k,0": nothing removed, lines inserted after old line k.
       if (count === 0) cur.insertedAfter.push(start);
       else {

@@ -5,6 +5,7 @@
 import { compareRecords } from '../report/fold.js';
 import { fromRanges } from '../coverage/ranges.js';
 import type { CoverageLine, TestLine } from '../types.js';
+import { BLANK_OR_COMMENT } from './diff.js';
 
 /** Why a line has no test: run outside any test (module top level, hooks between tests), never run,
  *  blank or a comment, or past the file's end. */
@@ -62,8 +63,6 @@ export function resolveFile(wanted: string, files: readonly string[]): { file: s
   if (tail.length === 1) return { file: tail[0]! };
   return { candidates: tail };
 }
-
-const BLANK_OR_COMMENT = /^\s*(?:$|\/\/|\/\*|\*)/;
 
 /**
  * The tests that executed lines `from`..`to` (1-based, inclusive) of `file`. `source` (the file's

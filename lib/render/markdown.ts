@@ -7,6 +7,7 @@ import type { Report } from '../types.js';
 import { failureEntries, type FailureEntry } from './failures.js';
 import { count, duration, fullName, percent, where } from './html/format.js';
 import { COVERAGE_LABEL, requirementMatrix } from './html/requirements.js';
+import { lineRanges } from './html/changes.js';
 
 /** At most this many failures are listed; the rest are counted (the step summary is capped at 1 MiB). */
 export const MAX_FAILURES = 50;
@@ -78,6 +79,26 @@ function failureItem(e: FailureEntry): string[] {
   }
 }
 
+/** At most this many changed files with uncovered lines are listed; the rest are counted. */
+export const MAX_CHANGED_FILES_LISTED = 30;
+
+/** Coverage of a change: patch coverage, the uncovered changed lines per file, the conditions. */
+function changesSection(report: Report): string[] {
+  const c = report.changes;
+  if (!c) return [];
+  const t = c.totals;
+  const out = [`### Changes since ${mdText(c.base)}: ${t.total ? mdText(percent(t.percent)) : 'n/a'} of changed lines ran \\(${count(t.covered)}/${count(t.total)}\\)`, ''];
+  for (const k of c.conditions) out.push(`- ⚠️ ${mdText(k.code)}: ${mdText(k.message)}`);
+  const open = c.files.filter((f) => f.uncovered.length);
+  for (const f of open.slice(0, MAX_CHANGED_FILES_LISTED)) {
+    const shown = f.uncovered.length > 40 ? `${lineRanges(f.uncovered.slice(0, 40))}, …` : lineRanges(f.uncovered);
+    out.push(`- **${mdText(f.file)}**: ${count(f.uncovered.length)} uncovered changed line${f.uncovered.length === 1 ? '' : 's'} \\(${mdText(shown)}\\)`);
+  }
+  if (open.length > MAX_CHANGED_FILES_LISTED) out.push(`- … and ${count(open.length - MAX_CHANGED_FILES_LISTED)} more files with uncovered changed lines \\(see the HTML report\\)`);
+  if (c.conditions.length || open.length) out.push('');
+  return out;
+}
+
 const ICON: Record<string, string> = { passed: '✅', failed: '❌', incomplete: '⚠️', aborted: '⛔' };
 
 export interface SummaryOptions {
@@ -140,6 +161,8 @@ export function renderMarkdownSummary(input: Report, opts: SummaryOptions = {}):
       m ? `${mdText(percent(m.percent))} \\(${count(m.covered)}/${count(m.total)}\\)` : '';
     out.push(`| ${cell(totals.lines)} | ${cell(totals.functions)} | ${cell(totals.branches)} |`, '');
   }
+
+  out.push(...changesSection(report));
 
   const matrix = requirementMatrix(report);
   if (matrix.length) {

@@ -4,6 +4,7 @@
 import type { Failure, FileLine, HistoryEntry, SuiteLine, TestStatus } from '../../types.js';
 import { lineDiff, type DiffLine } from './diff.js';
 import { failureEntries } from '../failures.js';
+import { changesView } from './changes.js';
 import { bytes, count, duration, fullName, percent, rangeLineCount, ranges, where } from './format.js';
 import { COVERAGE_LABEL, requirementMatrix, type RequirementCoverage } from './requirements.js';
 import type { CoverageMetric, RenderReport, RenderTest } from './types.js';
@@ -361,6 +362,7 @@ export function buildView(report: RenderReport, opts: ViewOptions): Record<strin
     aggregate: aggregateView(report, runs),
     files: report.files.map(fileView),
     coverage,
+    changes: changesView(report, opts.print),
     requirements,
     warnings: report.warnings.map((w) => ({ code: w.code, where: w.file ? where({ file: w.file, line: w.line ?? 0, column: w.column ?? 0 }) : '', message: w.message, test_id: w.test_id })),
     manifest: Array.isArray(report.manifest) && report.manifest.length
