@@ -60,13 +60,16 @@ async function benchSuite(suite, { rounds, quick, files, log, option }) {
     log(`coverage/${suite}: ${what}`);
     const spec = ['--test', '--test-reporter=spec', '--test-reporter-destination=out-spec.txt'];
     const variants = {
-      none: () => run(process.execPath, [PROBE_ARG, ...spec], { cwd: dir, expectCode: 0 }),
+      none: () => run(process.execPath, [PROBE_ARG, ...spec], { cwd: dir, expectCode: 0, treeCpu: true }),
       // c8 measures and then reports (text summary and lcov, as a CI would); its RSS is not the point here.
-      c8: () => run(process.execPath, [C8, '--reporter=text-summary', '--reporter=lcov', '--report-dir=c8-out', '--temp-directory=c8-tmp', process.execPath, ...spec], { cwd: dir, expectCode: 0, rss: false }),
+      c8: () => run(process.execPath, [C8, '--reporter=text-summary', '--reporter=lcov', '--report-dir=c8-out', '--temp-directory=c8-tmp', process.execPath, ...spec], { cwd: dir, expectCode: 0, rss: false, treeCpu: true }),
     };
-    const ours = (env) => () => run(process.execPath, [PROBE_ARG, '--test', '--test-reporter=@org/llm-report', '--test-reporter-destination=out-ours.ndjson'], { cwd: dir, env, expectCode: 0 });
+    const ours = (env) => () => run(process.execPath, [PROBE_ARG, '--test', '--test-reporter=@org/llm-report', '--test-reporter-destination=out-ours.ndjson'], { cwd: dir, env, expectCode: 0, treeCpu: true });
     if (option) {
       variants.per_test = ours(option.on);
+      // Ours with coverage off, on the suites that do real work: splits our cost into the reporter's own
+      // (off / none) and per-test coverage's (per_test / off). Its own output directory, as below.
+      if (suite !== 'trivial') variants.off = ours({ ...option.off, LLM_REPORT_OUTPUT_DIR: 'llm-report-off' });
       const name = Object.keys(option.on)[0];
       // The per-file granularity mode (one interval per test process), for very large suites; its own
       // output directory, since the checks below read the per-test run's report.
@@ -88,10 +91,22 @@ async function benchSuite(suite, { rounds, quick, files, log, option }) {
     if (withLines !== tests) throw new Error(`bench: only ${withLines} of ${tests} tests of the ${suite} suite carry coverage`);
     record({ name: key(suite, 'per_test_vs_c8.wall'), value: r.per_test.wallMs / r.c8.wallMs, unit: 'x', target: SUITES[suite].target, note: SUITES[suite].note });
     record({ name: key(suite, 'per_test_vs_none.wall'), value: r.per_test.wallMs / r.none.wallMs, unit: 'x' });
+    // CPU time of the whole process tree (GNU time): what the wall ratio would be on an idle machine
+    // with one core per process; on a machine shared with other jobs it holds better than wall time.
+    if (r.per_test.treeCpuMs && r.c8.treeCpuMs) record({ name: key(suite, 'per_test_vs_c8.cpu'), value: r.per_test.treeCpuMs / r.c8.treeCpuMs, unit: 'x', note: 'CPU of the process tree (user + system)' });
+    if (r.off) {
+      record({ name: key(suite, 'off_vs_none.wall'), value: r.off.wallMs / r.none.wallMs, unit: 'x', note: 'ours with coverage off: the reporter itself' });
+      record({ name: key(suite, 'per_test_vs_off.wall'), value: r.per_test.wallMs / r.off.wallMs, unit: 'x', note: 'what per-test coverage adds to ours' });
+      if (r.off.treeCpuMs && r.none.treeCpuMs) {
+        record({ name: key(suite, 'off_vs_none.cpu'), value: r.off.treeCpuMs / r.none.treeCpuMs, unit: 'x', note: 'CPU of the process tree' });
+        record({ name: key(suite, 'per_test_vs_off.cpu'), value: r.per_test.treeCpuMs / r.off.treeCpuMs, unit: 'x', note: 'CPU of the process tree' });
+      }
+    }
     record({ name: key(suite, 'wall_per_test'), value: r.per_test.wallMs / 1000, unit: 's', note: n });
     record({ name: key(suite, 'rss_per_test'), value: r.per_test.rssKiB / 1024, unit: 'MiB', note: 'parent process peak' });
     if (r.per_file) record({ name: key(suite, 'per_file_vs_c8.wall'), value: r.per_file.wallMs / r.c8.wallMs, unit: 'x', note: 'coverage.mode: file (one interval per test process)' });
-    log(`coverage/${suite}: ours / c8 = ${(r.per_test.wallMs / r.c8.wallMs).toFixed(3)} (${(r.per_test.wallMs / 1000).toFixed(2)} s / ${(r.c8.wallMs / 1000).toFixed(2)} s), c8 / none = ${(r.c8.wallMs / r.none.wallMs).toFixed(3)}`);
+    const cpu = r.per_test.treeCpuMs && r.c8.treeCpuMs ? `; CPU of the tree: ours / c8 = ${(r.per_test.treeCpuMs / r.c8.treeCpuMs).toFixed(3)}` : '';
+    log(`coverage/${suite}: wall: ours / c8 = ${(r.per_test.wallMs / r.c8.wallMs).toFixed(3)} (${(r.per_test.wallMs / 1000).toFixed(2)} s / ${(r.c8.wallMs / 1000).toFixed(2)} s), c8 / none = ${(r.c8.wallMs / r.none.wallMs).toFixed(3)}${cpu}`);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

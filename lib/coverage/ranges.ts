@@ -2,8 +2,15 @@
 
 export type LineRange = [number, number];
 
+/** Whether `lines` is strictly increasing already (a single script's lines are): no set, no sort. */
+function increasing(lines: Iterable<number>): lines is readonly number[] {
+  if (!Array.isArray(lines)) return false;
+  for (let i = 1; i < lines.length; i++) if (!((lines[i] as number) > (lines[i - 1] as number))) return false;
+  return true;
+}
+
 export function toRanges(lines: Iterable<number>): LineRange[] {
-  const sorted = [...new Set(lines)].sort((a, b) => a - b);
+  const sorted = increasing(lines) ? lines : [...new Set(lines)].sort((a, b) => a - b);
   const out: LineRange[] = [];
   for (const n of sorted) {
     const last = out[out.length - 1];
