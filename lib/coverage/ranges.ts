@@ -26,8 +26,28 @@ export function fromRanges(ranges: Iterable<LineRange>): number[] {
   return out;
 }
 
+/**
+ * The union of line sets. Ranges of whole lines are merged as ranges (a whole-run union grows with every
+ * interval: expanding it line by line each time cost the parent more than the test processes' own
+ * conversion); anything else (an inverted or fractional range) goes line by line, as it always did.
+ */
 export function unionRanges(...sets: Array<Iterable<LineRange>>): LineRange[] {
-  return toRanges(sets.flatMap((s) => fromRanges(s)));
+  const all: LineRange[] = [];
+  for (const set of sets) {
+    for (const r of set) {
+      if (!Number.isSafeInteger(r[0]) || !Number.isSafeInteger(r[1]) || r[0] > r[1]) return toRanges(sets.flatMap((s) => fromRanges(s)));
+      all.push(r);
+    }
+  }
+  all.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+  const out: LineRange[] = [];
+  for (const [s, e] of all) {
+    const last = out[out.length - 1];
+    if (last && s <= last[1] + 1) {
+      if (e > last[1]) last[1] = e;
+    } else out.push([s, e]);
+  }
+  return out;
 }
 
 export function countLines(ranges: Iterable<LineRange>): number {
