@@ -35,7 +35,7 @@ if (only.includes('startup')) await benchStartup({ runs: quick ? 3 : 10 });
 if (only.includes('overhead')) {
   await benchOverhead({ rounds, sizes: quick ? [{ tests: 1000, files: 20 }] : [{ tests: 1000, files: 20 }, { tests: 10000, files: 100 }] });
 }
-if (only.includes('coverage')) await benchCoverage({ rounds, ...(quick ? { files: 10 } : {}) });
+if (only.includes('coverage')) await benchCoverage({ rounds, quick });
 if (only.includes('fold')) await benchFold({ rounds: quick ? 1 : Math.min(rounds, 3), sizes: quick ? [10_000, 100_000] : [10_000, 50_000, 100_000] });
 if (only.includes('llm')) await benchLlm({ tests: quick ? 200 : 1000 });
 if (only.includes('html')) {

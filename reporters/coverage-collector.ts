@@ -85,19 +85,19 @@ export class CoverageCollector {
     return result;
   }
 
-  /** `outside`: for an original source, lines no generated range can reach (c8 never zeroes them). */
-  #announce(file: string, text: string | undefined, outside?: readonly number[]): void {
+  /** `outside`: for an original source, lines no generated range can reach (c8 never zeroes them). `known`: its lines, when already split. */
+  #announce(file: string, text: string | undefined, outside?: readonly number[], known?: SourceLines): void {
     if (this.#announced.has(file)) return;
     this.#announced.add(file);
     let source = text;
-    if (source === undefined) {
+    if (source === undefined && !known) {
       try {
         source = readFileSync(file, 'utf8');
       } catch {
         return;
       }
     }
-    const lines = sourceLines(source);
+    const lines = known ?? sourceLines(source!);
     const ignored = new Set(lines.ignored);
     // Lines outside the script's own range once mapped (leading types, comments) are never zeroed by c8 either.
     if (outside) for (const n of outside) ignored.add(n);
@@ -132,7 +132,8 @@ export class CoverageCollector {
         const payload = where.payload ?? (where.file ? (JSON.parse(readFileSync(where.file, 'utf8')) as SourceMapPayload) : undefined);
         if (payload) map = rangeMap(text, payload, where.file ? path.dirname(where.file) : path.dirname(file), readText);
       }
-      script = { lines: sourceLines(text), map, owner: map?.sources.length === 1 ? map.sources[0]!.file : file };
+      const lines = sourceLines(text);
+      script = { lines, map, owner: map?.sources.length === 1 ? map.sources[0]!.file : file };
       if (map) {
         // Original lines no range of the script reaches once mapped (leading types and comments; all of the
         // top level when the script's own range cannot be mapped) are never zeroed by c8: every function is
@@ -146,7 +147,7 @@ export class CoverageCollector {
           for (let n = 1; n <= src.lines.starts.length; n++) if (!inside.has(n)) outside.push(n);
           this.#announce(src.file, src.text, outside);
         });
-      } else this.#announce(file, disk); // Type stripping keeps offsets but may append a sourceURL line.
+      } else this.#announce(file, disk, undefined, text === disk ? lines : undefined); // Type stripping keeps offsets but may append a sourceURL line.
     } catch {
       // Not on disk (generated code) or an unreadable map: nothing to map lines to.
     }
@@ -208,6 +209,8 @@ export class CoverageCollector {
         if (list) list.push(...ran);
         else lines.set(target, ran);
       };
+      // An interval lists a script whose code did not run in it with every count 0: no line ran.
+      if (!script.functions.some((fn) => fn.ranges.some((r) => r.count > 0))) continue;
       if (s.map) for (const [i, ran] of coveredOriginalLines(s.map, script.functions)) add(s.map.sources[i]!.file, ran);
       else add(file, coveredLines(s.lines, script.functions));
     }

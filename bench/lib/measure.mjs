@@ -2,12 +2,15 @@
 // (rotating the order each round) and are summarised by medians, because absolute times on a shared
 // 2-core machine drift while ratios taken side by side hold.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const PROBE = path.join(path.dirname(fileURLToPath(import.meta.url)), 'rss-probe.cjs');
+
+/** GNU time, when installed: the CPU time of a whole process tree (a parent and the children it waited for). */
+const TIME = ['/usr/bin/time'].find((f) => existsSync(f));
 
 /** Environment without the outer run's test context, reporter settings or coverage. */
 export function cleanEnv(extra = {}) {
@@ -21,14 +24,21 @@ export function cleanEnv(extra = {}) {
 
 /**
  * Runs `cmd args` in `cwd`; node processes get the RSS probe through `--require` (put `PROBE_ARG` where
- * node's own options go; `rss: false` for commands that are not node). Resolves to { wallMs, rssKiB, cpuMs (the probed process's own), code, stdout, stderr }.
+ * node's own options go; `rss: false` for commands that are not node). Resolves to { wallMs, rssKiB,
+ * cpuMs (the probed process's own), treeCpuMs (user + system CPU of the command and every process it
+ * waited for, with `treeCpu` and GNU time installed, else null), code, stdout, stderr }. On a machine
+ * shared with other jobs, wall time includes waiting for a core; the tree's CPU time does not.
  */
-export function run(cmd, args, { cwd, env = {}, expectCode, rss = true } = {}) {
+export function run(cmd, args, { cwd, env = {}, expectCode, rss = true, treeCpu = false } = {}) {
   const tmp = mkdtempSync(path.join(os.tmpdir(), 'llmr-bench-rss-'));
   const rssFile = path.join(tmp, 'rss');
+  const timeFile = path.join(tmp, 'time');
+  const timed = treeCpu && TIME !== undefined;
   return new Promise((resolve, reject) => {
     const t0 = performance.now();
-    const child = spawn(cmd, args, { cwd, env: cleanEnv({ ...env, BENCH_RSS_OUT: rssFile }), stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = timed
+      ? spawn(TIME, ['-q', '-o', timeFile, '-f', '%U %S', cmd, ...args], { cwd, env: cleanEnv({ ...env, BENCH_RSS_OUT: rssFile }), stdio: ['ignore', 'pipe', 'pipe'] })
+      : spawn(cmd, args, { cwd, env: cleanEnv({ ...env, BENCH_RSS_OUT: rssFile }), stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout = (stdout + d).slice(-65536)));
@@ -43,6 +53,11 @@ export function run(cmd, args, { cwd, env = {}, expectCode, rss = true } = {}) {
       } catch {
         // no probe output: the process was not node, or died before 'exit'
       }
+      let treeCpuMs = null;
+      if (timed) {
+        const m = /([\d.]+) ([\d.]+)\s*$/.exec(readFileSync(timeFile, 'utf8'));
+        if (m) treeCpuMs = (Number(m[1]) + Number(m[2])) * 1000;
+      }
       rmSync(tmp, { recursive: true, force: true });
       if (rss && rssKiB === null) {
         reject(new Error(`bench: no peak RSS from ${cmd} ${args.join(' ')} (is ${PROBE_ARG} among node's options?)\n${stderr.slice(-2000)}`));
@@ -52,7 +67,7 @@ export function run(cmd, args, { cwd, env = {}, expectCode, rss = true } = {}) {
         reject(new Error(`bench: ${cmd} ${args.join(' ')} in ${cwd} exited ${code ?? signal} (expected ${expectCode})\n${stderr.slice(-4000)}\n${stdout.slice(-2000)}${reportSummary(cwd)}`));
         return;
       }
-      resolve({ wallMs, rssKiB, cpuMs, code, stdout, stderr });
+      resolve({ wallMs, rssKiB, cpuMs, treeCpuMs, code, stdout, stderr });
     });
   });
 }
@@ -79,11 +94,11 @@ export function median(values) {
 /**
  * Runs each variant `rounds` times, alternating and rotating the order every round, after one
  * discarded warm-up round. variants: { name: () => Promise<{ wallMs, rssKiB }> }.
- * Resolves to { name: { wall: [..], rss: [..], cpu: [..], wallMs: median, rssKiB: median } }.
+ * Resolves to { name: { wall: [..], rss: [..], cpu: [..], tree: [..], wallMs: median, rssKiB: median, treeCpuMs: median } }.
  */
 export async function alternate(variants, rounds, { log = () => {} } = {}) {
   const names = Object.keys(variants);
-  const out = Object.fromEntries(names.map((n) => [n, { wall: [], rss: [], cpu: [] }]));
+  const out = Object.fromEntries(names.map((n) => [n, { wall: [], rss: [], cpu: [], tree: [] }]));
   for (let round = -1; round < rounds; round++) {
     const order = names.map((_, i) => names[(i + Math.max(round, 0)) % names.length]);
     for (const name of order) {
@@ -92,12 +107,15 @@ export async function alternate(variants, rounds, { log = () => {} } = {}) {
       out[name].wall.push(r.wallMs);
       out[name].rss.push(r.rssKiB);
       out[name].cpu.push(r.cpuMs);
-      log(`  round ${round + 1}/${rounds} ${name}: ${(r.wallMs / 1000).toFixed(2)} s, ${r.rssKiB === null ? '?' : (r.rssKiB / 1024).toFixed(0)} MiB`);
+      out[name].tree.push(r.treeCpuMs ?? null);
+      const tree = r.treeCpuMs == null ? '' : `, CPU ${(r.treeCpuMs / 1000).toFixed(2)} s`;
+      log(`  round ${round + 1}/${rounds} ${name}: ${(r.wallMs / 1000).toFixed(2)} s${tree}, ${r.rssKiB === null ? '?' : (r.rssKiB / 1024).toFixed(0)} MiB`);
     }
   }
   for (const n of names) {
     out[n].wallMs = median(out[n].wall);
     out[n].rssKiB = median(out[n].rss);
+    out[n].treeCpuMs = median(out[n].tree);
   }
   return out;
 }

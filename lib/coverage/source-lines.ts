@@ -26,31 +26,40 @@ export function sourceLines(source: string): SourceLines {
   let pos = 0;
   let ignoreCount = 0;
   let ignoreAll = false;
-  const parts = text.length === 0 ? [] : text.split(/(?<=\r?\n)/u);
-  parts.forEach((lineStr, i) => {
-    const line = i + 1;
-    const nl = /\r?\n$/u.exec(lineStr);
+  // Lines end after each "\n" (a "\r" before it is not part of the line either). A scan, not a split
+  // with a look-behind: this runs for every script a test process loads.
+  let line = 0;
+  let hint = text.indexOf('ignore');
+  while (pos < text.length) {
+    line++;
+    const nl = text.indexOf('\n', pos);
+    const next = nl < 0 ? text.length : nl + 1;
     starts.push(pos);
-    ends.push(pos + lineStr.length - (nl ? nl[0].length : 0));
-    pos += lineStr.length;
+    ends.push(nl < 0 ? next : nl > pos && text.charCodeAt(nl - 1) === 13 ? nl - 1 : nl);
     if (ignoreCount > 0) {
       ignored.add(line);
       ignoreCount--;
     } else if (ignoreAll) ignored.add(line);
-    let m: RegExpExecArray | null;
-    if ((m = IGNORE_NEXT_N.exec(lineStr))) {
-      ignored.add(line);
-      ignoreCount = Number(m[1]);
-    } else if (IGNORE_NEXT_OWN_LINE.test(lineStr)) {
-      ignored.add(line);
-      ignoreCount = 1;
-    } else if (IGNORE_NEXT_INLINE.test(lineStr)) {
-      ignored.add(line);
-    } else if ((m = IGNORE_START_STOP.exec(lineStr))) {
-      ignored.add(line);
-      ignoreAll = m[1] === 'start';
-      ignoreCount = 0;
+    // Every hint has the word in it: most lines need no regular expression at all.
+    if (hint >= 0 && hint < pos) hint = text.indexOf('ignore', pos);
+    if (hint >= 0 && hint < next) {
+      const lineStr = text.slice(pos, next);
+      let m: RegExpExecArray | null;
+      if ((m = IGNORE_NEXT_N.exec(lineStr))) {
+        ignored.add(line);
+        ignoreCount = Number(m[1]);
+      } else if (IGNORE_NEXT_OWN_LINE.test(lineStr)) {
+        ignored.add(line);
+        ignoreCount = 1;
+      } else if (IGNORE_NEXT_INLINE.test(lineStr)) {
+        ignored.add(line);
+      } else if ((m = IGNORE_START_STOP.exec(lineStr))) {
+        ignored.add(line);
+        ignoreAll = m[1] === 'start';
+        ignoreCount = 0;
+      }
     }
-  });
+    pos = next;
+  }
   return { starts, ends, ignored, eof: text.length };
 }
