@@ -200,6 +200,9 @@ export async function studyRepo({ max = 200, minutes = 40, seed = 14, log = cons
   const quiet = (cmd, args, extra = {}) => spawnSync(cmd, args, { cwd: dir, encoding: 'utf8', env: { ...env(), ...extra }, maxBuffer: 64 * 2 ** 20, timeout: 600_000 });
   try {
     const head = sh('git', ['rev-parse', 'HEAD'], REPO).stdout.trim();
+    // `affected` as built now, in one file: rebuilding this checkout while the study runs changes nothing.
+    const cli = path.join(tmp, 'llm-report.mjs');
+    cpSync(BUNDLE, cli);
     if (sh('git', ['clone', '-q', REPO, dir], tmp).status !== 0) throw new Error('affected: cannot clone the repository');
     quiet('git', ['checkout', '-q', head]);
     symlinkSync(path.join(REPO, 'node_modules'), path.join(dir, 'node_modules'));
@@ -278,7 +281,7 @@ export async function studyRepo({ max = 200, minutes = 40, seed = 14, log = cons
         // A mutant the bundler cannot build (a syntax error) is caught by the build, before any test.
         const failing = b.bundled ? failingNow(files) : null;
         ms.push(performance.now());
-        const sel = quiet(process.execPath, [CLI, 'affected', '--from', '.tmp/self', '--format', 'json']);
+        const sel = quiet(process.execPath, [cli, 'affected', '--from', '.tmp/self', '--format', 'json']);
         ms.push(performance.now());
         const times = { build_ms: Math.round(ms[1] - ms[0]), run_ms: Math.round(ms[2] - ms[1]), affected_ms: Math.round(ms[3] - ms[2]) };
         if (failing === null || sel.status !== 0) {
