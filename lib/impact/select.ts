@@ -93,7 +93,7 @@ export function selectAffected(input: SelectInput): Selection {
     if (ch.kind === 'added') {
       const l = loaders(f);
       if (testFiles.includes(f)) add(f, 'new test file', [f]);
-      else if (l.reach.length || CODE.test(f)) add(f, l.reach.length ? 'new file: the test files that load it' : 'new code no test file loads: nothing to run for it', [...l.reach, ...l.unsure]);
+      else if (l.reach.length || CODE.test(f)) add(f, l.reach.length ? 'new file: the test files that load it' : (spawners.length ? 'new code no test file imports' : 'new code no test file loads: nothing to run for it'), [...l.reach, ...l.unsure]);
       // New data next to fixtures may be picked up by a test that lists a directory.
       else return everything(f, 'a new file outside the coverage map (data, fixtures, docs?) may be read at run time: every test file');
       continue;
@@ -122,7 +122,7 @@ export function selectAffected(input: SelectInput): Selection {
       }
       if (ch.kind === 'binary') return everything(f, 'binary file changed: every test file');
       const l = loaders(f);
-      add(f, l.reach.length || l.unsure.length ? 'code no test ran in the run: the test files that load it' : 'code no test file loads: nothing to run for it', [...l.reach, ...l.unsure]);
+      add(f, l.reach.length || l.unsure.length ? 'code no test ran in the run: the test files that load it' : (spawners.length ? 'code no test file imports' : 'code no test file loads: nothing to run for it'), [...l.reach, ...l.unsure]);
       continue;
     }
     const lines = byLine.get(f) ?? new Map<number, Set<string>>();
