@@ -329,5 +329,9 @@ export async function benchAffected({ max = 200, log = console.log } = {}) {
   await study('examples-minimal', copy('examples/minimal'), { max, log });
   await study('examples-sharded-ci', copy('examples/sharded-ci'), { max, log });
   // LLMR_AFFECTED_MINUTES bounds the repository study (default 40): see docs/performance.md.
-  await studyRepo({ max, minutes: Number(process.env.LLMR_AFFECTED_MINUTES ?? 40), log });
+  // LLMR_AFFECTED_SUITE=all: the whole suite (test/ and test/security/) per mutant instead of the subset.
+  const whole = process.env.LLMR_AFFECTED_SUITE === 'all'
+    ? ['test', 'test/security'].flatMap((d) => readdirSync(path.join(REPO, d)).filter((f) => f.endsWith('.test.ts')).sort().map((f) => `${d}/${f}`))
+    : undefined;
+  await studyRepo({ max, minutes: Number(process.env.LLMR_AFFECTED_MINUTES ?? 40), log, ...(whole ? { suite: whole } : {}) });
 }
