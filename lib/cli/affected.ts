@@ -26,7 +26,8 @@ run's per-test coverage. Run them with:
 Safe before small: a changed test file selects itself; a changed line selects every test that
 executed it; module top level, lines no test executed, deleted, renamed and new files select the
 test files that load them (static imports); a file that no longer parses selects every file that
-loads it; package.json, lockfiles, tsconfig, .env, our configuration, data files the run did not
+loads it; test files that start child processes, workers or vm code
+are selected for every change; package.json, lockfiles, tsconfig, .env, our configuration, data files the run did not
 measure, an unknown commit or another Node version select every test file. Each reason is printed
 on stderr (in --format json, in "reasons").
 
