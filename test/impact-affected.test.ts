@@ -104,6 +104,34 @@ describe('llm-report affected (impact fixture in a git checkout)', () => {
     assert.deepEqual(a.files, TEST_FILES);
   });
 
+  it('deleted and renamed files select the tests that ran them; new code nothing loads is "nothing to run", said so', async () => {
+    rmSync(path.join(dir, 'src/label.js'));
+    let a = await affected(dir);
+    assert.deepEqual(a.files, ['test/label.test.js']);
+    assert.match(a.reasons.find((r) => r.file === 'src/label.js')!.why, /^deleted/);
+    restore();
+    git(dir, 'mv', 'src/label.js', 'src/lbl.js');
+    a = await affected(dir);
+    assert.deepEqual(a.files, ['test/label.test.js']);
+    assert.match(a.reasons.find((r) => r.file === 'src/label.js')!.why, /^renamed/);
+    git(dir, 'mv', 'src/lbl.js', 'src/label.js');
+    writeFileSync(path.join(dir, 'src/extra.js'), 'export const extra = 1;\n');
+    a = await affected(dir);
+    assert.deepEqual(a.files, []);
+    assert.match(a.reasons[0]!.why, /nothing to run for it/);
+    const text = await cliInProcess(['affected', '--format', 'lines'], dir);
+    assert.equal(text.stdout, '');
+    assert.match(text.stderr, /nothing to run: the change \(1 file\) touches no file any test can reach/);
+    rmSync(path.join(dir, 'src/extra.js'));
+  });
+
+  it('--format json names the run commit and whether its tree was dirty', async () => {
+    const r = await cliInProcess(['affected', '--format', 'json'], dir);
+    const j = JSON.parse(r.stdout) as { base: string; run_dirty: boolean };
+    assert.equal(j.base, git(dir, 'rev-parse', 'HEAD').trim());
+    assert.equal(j.run_dirty, false);
+  });
+
   it('a file that no longer parses selects every test file that loads it', async () => {
     edit(dir, 'src/units.js', (t) => t.replace('return Math.round(mmol * GLUCOSE_FACTOR);\n}', 'return Math.round(mmol * GLUCOSE_FACTOR);\n'));
     assert.deepEqual((await affected(dir)).files, ['test/factor.test.js', 'test/flags.test.js', 'test/units.test.js']);

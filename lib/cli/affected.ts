@@ -2,6 +2,7 @@
 // working tree. IO only (the run, git, the working tree); the selection is lib/impact/select.ts.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import picomatch from 'picomatch';
 import { parseDiff, type FileChange } from '../impact/diff.js';
@@ -25,7 +26,8 @@ run's per-test coverage. Run them with:
 Safe before small: a changed test file selects itself; a changed line selects every test that
 executed it; module top level, lines no test executed, deleted, renamed and new files select the
 test files that load them (static imports); a file that no longer parses selects every file that
-loads it; package.json, lockfiles, tsconfig, .env, our configuration, data files the run did not
+loads it; test files that start child processes, workers or vm code
+are selected for every change; package.json, lockfiles, tsconfig, .env, our configuration, data files the run did not
 measure, an unknown commit or another Node version select every test file. Each reason is printed
 on stderr (in --format json, in "reasons").
 
@@ -114,9 +116,7 @@ export function affectedCommand(args: string[], io: CommandIO): number {
         }
     }
   }
-  const tracked = git(cwd, ['ls-files', '--cached', '--others', '--exclude-standard', '--', '.']).out.split('\n').filter(Boolean);
-  const isTest = picomatch(TEST_PATTERNS, { dot: false });
-  const testFiles = tracked.filter((f) => !f.includes('node_modules/') && isTest(f));
+  const runFiles = [...new Set(run.tests.map((t) => t.entry_file))];
   const read = (f: string): string | undefined => {
     try {
       return readFileSync(path.join(cwd, f), 'utf8');
@@ -125,17 +125,43 @@ export function affectedCommand(args: string[], io: CommandIO): number {
     }
   };
   const exists = (f: string): boolean => existsSync(path.join(cwd, f)) && statSync(path.join(cwd, f)).isFile();
-  const roots = [...new Set([...run.tests.map((t) => t.entry_file), ...testFiles])];
-  const graph = importGraph(roots, read, exists);
+  // A compiled test file (tsc's dist/test/x.test.js) stands for its source: the graph and the diff are the source's.
+  const sources = new Map<string, string>();
+  for (const e of runFiles) {
+    try {
+      const map = JSON.parse(read(e + '.map') ?? 'null') as { sources?: string[]; sourceRoot?: string } | null;
+      const src = map?.sources?.length === 1 ? path.posix.normalize(path.posix.join(path.posix.dirname(e), map.sourceRoot ?? '', map.sources[0]!)) : undefined;
+      if (src && exists(src)) sources.set(e, src);
+    } catch {
+      // No readable map: the file is its own source.
+    }
+  }
+  // New test files (node's patterns) in a directory that holds the run's: fixtures elsewhere are not tests to run.
+  const isTest = picomatch(TEST_PATTERNS, { dot: false });
+  const dirs = new Set([...runFiles, ...sources.values()].map((f) => path.posix.dirname(f)));
+  const testFiles = changes.filter((c) => c.kind === 'added' && isTest(c.file) && dirs.has(path.posix.dirname(c.file))).map((c) => c.file);
+  const graph = importGraph([...runFiles.map((e) => sources.get(e) ?? e), ...testFiles], read, exists);
   // A change that breaks parsing fails every file that loads the module, whatever lines ran.
+  let ts: { transpileModule(t: string, o: object): { diagnostics?: unknown[] } } | undefined | null;
   const unparsable = new Set<string>();
   for (const c of changes) {
     const f = c.to ?? c.file;
-    if (c.kind === 'deleted' || !/\.[cm]?js$/.test(f) || !exists(f)) continue;
-    const check = spawnSync(process.execPath, ['--check', f], { cwd, encoding: 'utf8', env: toolChildEnv() });
-    if (check.status !== 0) unparsable.add(f);
+    if (c.kind === 'deleted' || !exists(f)) continue;
+    if (/\.[cm]?js$/.test(f)) {
+      if (spawnSync(process.execPath, ['--check', f], { cwd, encoding: 'utf8', env: toolChildEnv() }).status !== 0) unparsable.add(f);
+    } else if (/\.[cm]?tsx?$/.test(f)) {
+      // The project's own TypeScript, when it has one: syntax errors only.
+      if (ts === undefined) {
+        try {
+          ts = createRequire(path.join(cwd, 'package.json'))('typescript') as typeof ts;
+        } catch {
+          ts = null;
+        }
+      }
+      if (ts?.transpileModule(read(f) ?? '', { reportDiagnostics: true, fileName: f }).diagnostics?.length) unparsable.add(f);
+    }
   }
-  const sel: Selection = selectAffected({ tests: run.tests, facts: fileFacts(run.coverage, run.report?.coverage?.files), changes, graph, testFiles, everything, unparsable });
+  const sel: Selection = selectAffected({ tests: run.tests, facts: fileFacts(run.coverage, run.report?.coverage?.files), changes, graph, testFiles, sources, everything, unparsable });
   const what = `${sel.files.length} of ${sel.of} test files${sel.of ? ` (${Math.round((100 * sel.files.length) / Math.max(sel.of, 1))}%)` : ''}`;
   if (format === 'json') {
     io.stdout(JSON.stringify({ base: base ?? null, run_dirty: recorded?.dirty ?? null, files: sel.files, all: sel.all, of: sel.of, reasons: sel.reasons, changes: changes.map((c) => ({ file: c.file, kind: c.kind, ...(c.to ? { to: c.to } : {}) })) }, null, 2) + '\n');

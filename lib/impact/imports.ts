@@ -12,16 +12,24 @@ export interface ModuleInfo {
   imports: string[];
   /** Loads something by a computed name: its dependencies are not all known. */
   dynamic: boolean;
+  /** Can run code outside its process's coverage: child processes, workers, vm, eval. */
+  spawns?: boolean;
 }
 
+// Child processes, workers, vm and the packages that wrap them: code run there is not in the test's coverage.
+const SPAWN = /^(?:node:)?(?:child_process|worker_threads|vm|cluster)$|^(?:execa|cross-spawn|zx|shelljs|tinyexec|nano-spawn|piscina|tinypool)(?:\/|$)/;
+const EVAL = /\b(?:eval|new\s+Function)\s*\(/;
+
 /** Relative specifiers of one source text, and whether it loads anything by a computed name. */
-export function specifiers(text: string): { relative: string[]; dynamic: boolean } {
+export function specifiers(text: string): { relative: string[]; dynamic: boolean; spawns: boolean } {
   const relative: string[] = [];
+  let spawns = EVAL.test(text);
   for (const m of text.matchAll(SPECIFIER)) {
     const s = m[2] ?? m[4] ?? m[6]!;
     if (s.startsWith('./') || s.startsWith('../')) relative.push(s);
+    else spawns ||= SPAWN.test(s);
   }
-  return { relative, dynamic: DYNAMIC.test(text) };
+  return { relative, dynamic: DYNAMIC.test(text), spawns };
 }
 
 /** The project file a relative specifier names (TypeScript's `./x.js` for `./x.ts` included). */
@@ -45,12 +53,25 @@ export function importGraph(roots: readonly string[], read: (file: string) => st
       graph.set(file, { imports: [], dynamic: false });
       continue;
     }
-    const { relative, dynamic } = specifiers(text);
+    const { relative, dynamic, spawns } = specifiers(text);
     const imports = [...new Set(relative.map((s) => resolveSpecifier(file, s, exists)).filter((f): f is string => f !== undefined))].sort();
-    graph.set(file, { imports, dynamic });
+    graph.set(file, { imports, dynamic, spawns });
     todo.push(...imports);
   }
   return graph;
+}
+
+/** Every file `root` loads, itself included. */
+export function closure(root: string, graph: Map<string, ModuleInfo>): Set<string> {
+  const seen = new Set<string>();
+  const todo = [root];
+  while (todo.length) {
+    const f = todo.pop()!;
+    if (seen.has(f)) continue;
+    seen.add(f);
+    todo.push(...(graph.get(f)?.imports ?? []));
+  }
+  return seen;
 }
 
 /** The roots (test files) whose import closure contains `target`, or that load code by computed names. */
@@ -58,21 +79,9 @@ export function rootsReaching(target: string, roots: readonly string[], graph: M
   const reach: string[] = [];
   const unsure: string[] = [];
   for (const root of roots) {
-    const seen = new Set<string>();
-    const todo = [root];
-    let found = false;
-    let dynamic = false;
-    while (todo.length && !found) {
-      const f = todo.pop()!;
-      if (seen.has(f)) continue;
-      seen.add(f);
-      if (f === target) found = true;
-      const info = graph.get(f);
-      if (info?.dynamic) dynamic = true;
-      todo.push(...(info?.imports ?? []));
-    }
-    if (found) reach.push(root);
-    else if (dynamic) unsure.push(root);
+    const seen = closure(root, graph);
+    if (seen.has(target)) reach.push(root);
+    else if ([...seen].some((f) => graph.get(f)?.dynamic)) unsure.push(root);
   }
   return { reach, unsure };
 }

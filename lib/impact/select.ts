@@ -4,7 +4,7 @@
 // lines no test ran, new, deleted or non-code files, a changed environment), the selection widens
 // (to the test files that load the module, or to every test file) and says why.
 import type { FileChange } from './diff.js';
-import { rootsReaching, type ModuleInfo } from './imports.js';
+import { closure, rootsReaching, type ModuleInfo } from './imports.js';
 import type { FileFacts } from './line-index.js';
 import type { TestLine } from '../types.js';
 
@@ -14,8 +14,10 @@ export interface SelectInput {
   changes: readonly FileChange[];
   /** Import graph from the test files (working tree). */
   graph: Map<string, ModuleInfo>;
-  /** Test files of the working tree (the run's, and new ones by node's default patterns). */
+  /** New test files of the working tree (node's default patterns, next to the run's). */
   testFiles: readonly string[];
+  /** A run's test file -> the file it was compiled from (source map), where the graph starts. */
+  sources?: ReadonlyMap<string, string>;
   /** Why every test file must run regardless of the diff (unknown commit, other Node version, ...). */
   everything?: string;
   /** Changed files that no longer parse: every file that loads them fails. */
@@ -73,16 +75,25 @@ export function selectAffected(input: SelectInput): Selection {
   }
   // Files whose lines ran concurrently in one process: a line there may belong to any of them.
   const sharedEntries = new Set(input.tests.filter((t) => t.coverage_shared).map((t) => t.entry_file));
-  const loaders = (file: string): { reach: string[]; unsure: string[] } => rootsReaching(file, testFiles, input.graph);
+  const rootOf = (e: string): string => input.sources?.get(e) ?? e;
+  const entryOf = new Map(testFiles.map((e) => [rootOf(e), e]));
+  const loaders = (file: string): { reach: string[]; unsure: string[] } => {
+    const r = rootsReaching(file, [...entryOf.keys()], input.graph);
+    return { reach: r.reach.map((x) => entryOf.get(x)!), unsure: r.unsure.map((x) => entryOf.get(x)!) };
+  };
   const add = (file: string, why: string, selects: Iterable<string>): void => void reasons.push({ file, why, selects: [...new Set(selects)].sort() });
+  // Test files that start child processes, workers or vm code: what runs there is in no test's coverage,
+  // so any change may reach them (this repository's CLI tests spawn the CLI).
+  const spawners = testFiles.filter((e) => [...closure(rootOf(e), input.graph)].some((f) => input.graph.get(f)?.spawns));
 
   for (const ch of input.changes) {
     const f = ch.file;
     if (GLOBAL.test(f)) return everything(f, 'dependencies, runtime or configuration changed: every test file');
+    if (spawners.length) add(f, 'may run in a child process, worker or vm a test file starts (outside its coverage): those test files', spawners);
     if (ch.kind === 'added') {
       const l = loaders(f);
       if (testFiles.includes(f)) add(f, 'new test file', [f]);
-      else if (l.reach.length || CODE.test(f)) add(f, l.reach.length ? 'new file: the test files that load it' : 'new code no test file loads: nothing to run for it', [...l.reach, ...l.unsure]);
+      else if (l.reach.length || CODE.test(f)) add(f, l.reach.length ? 'new file: the test files that load it' : (spawners.length ? 'new code no test file imports' : 'new code no test file loads: nothing to run for it'), [...l.reach, ...l.unsure]);
       // New data next to fixtures may be picked up by a test that lists a directory.
       else return everything(f, 'a new file outside the coverage map (data, fixtures, docs?) may be read at run time: every test file');
       continue;
@@ -92,7 +103,7 @@ export function selectAffected(input: SelectInput): Selection {
       add(f, 'no longer parses: every test file that loads it', [...l.reach, ...l.unsure, ...(definedIn.get(f) ?? []), ...(testFiles.includes(f) ? [f] : [])]);
       continue;
     }
-    const ownTests = [...(definedIn.get(f) ?? []), ...(runFiles.includes(f) ? [f] : [])];
+    const ownTests = [...(definedIn.get(f) ?? []), ...(runFiles.includes(f) ? [f] : []), ...(entryOf.has(f) ? [entryOf.get(f)!] : [])];
     if (ownTests.length) add(f, 'test file changed (or a helper that declares tests)', ownTests);
     if (ch.kind === 'deleted' || ch.kind === 'renamed') {
       const l = loaders(ch.to ?? f);
@@ -111,7 +122,7 @@ export function selectAffected(input: SelectInput): Selection {
       }
       if (ch.kind === 'binary') return everything(f, 'binary file changed: every test file');
       const l = loaders(f);
-      add(f, l.reach.length || l.unsure.length ? 'code no test ran in the run: the test files that load it' : 'code no test file loads: nothing to run for it', [...l.reach, ...l.unsure]);
+      add(f, l.reach.length || l.unsure.length ? 'code no test ran in the run: the test files that load it' : (spawners.length ? 'code no test file imports' : 'code no test file loads: nothing to run for it'), [...l.reach, ...l.unsure]);
       continue;
     }
     const lines = byLine.get(f) ?? new Map<number, Set<string>>();
