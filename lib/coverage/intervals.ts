@@ -8,6 +8,7 @@
 // which count a position has), the counts added, then V8's passes replayed once on the sums, in
 // V8's order. Needs counts, not 0/1 (binary takes cannot be added).
 import type { V8Function, V8Range } from './v8-lines.js';
+import v8Coverage from '@bcoe/v8-coverage';
 
 type Block = [start: number, end: number, count: number];
 
@@ -142,11 +143,17 @@ export function addTakes(takes: readonly V8Function[][], source?: string): V8Fun
   });
 }
 
-/** An added-up sum (addTakes) as V8 would report it for the whole process: its passes replayed. */
+/**
+ * An added-up sum (addTakes) as V8 would report it for the whole process (its passes replayed), then
+ * normalized as c8's merge normalizes a script it sees once (it joins adjacent children with equal
+ * counts that V8 leaves when the first has children), before any source map moves the offsets.
+ */
 export function wholeProcess(functions: readonly V8Function[]): V8Function[] {
-  return functions.map((fn) => {
+  const replayed = functions.map((fn) => {
     const [root, ...rest] = fn.ranges.map((r): Block => [r.startOffset, r.endOffset, r.count]);
     const kept = fn.isBlockCoverage ? replay(root!, rest) : rest;
     return { ...fn, ranges: [root!, ...kept].map(([startOffset, endOffset, count]) => ({ startOffset, endOffset, count })) };
   });
+  if (replayed.length === 0) return [];
+  return v8Coverage.mergeProcessCovs([{ result: [{ scriptId: '0', url: 'file:///x', functions: replayed }] }]).result[0]!.functions;
 }
