@@ -48,6 +48,12 @@ function blocks(takes: readonly V8Range[][], source?: string): Array<[number, nu
         else if (q.s === r.s && q.e < r.e && !together(q.in, r.in)) cuts.add(q.e);
         else if (q.e === r.e && q.s > r.s && !together(q.in, r.in) && continuation(source, r.s)) cuts.add(q.s);
       }
+      // A continuation ends where the next block starts: one holding a block of its own statement list
+      // (no brace opened before it) is a run of blocks fused in every take.
+      if (continuation(source, r.s)) {
+        const first = Math.min(...all.filter((q) => q.s > r.s && q.s < r.e).map((q) => q.s));
+        if (first < r.e && balanced(source!.slice(r.s, first))) cuts.add(first);
+      }
       if (cuts.size === 0) {
         const k = `${r.s}:${r.e}`;
         const x = next.get(k);
@@ -75,6 +81,13 @@ function blocks(takes: readonly V8Range[][], source?: string): Array<[number, nu
 function continuation(source: string | undefined, at: number): boolean {
   if (source === undefined || !/[\s;,)}\]]/.test(source[at] ?? ' ')) return false;
   return !/^[\s;]*(?:else|catch|finally)\b/.test(source.slice(at, at + 64));
+}
+
+function balanced(text: string): boolean {
+  let depth = 0;
+  for (const c of text) if (c === '{') depth++;
+    else if (c === '}' && --depth < 0) return false;
+  return depth === 0;
 }
 
 /** Deletes blocks as V8's CoverageBlockIterator does: a deleted block is no one's parent. */
