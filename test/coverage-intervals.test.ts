@@ -21,12 +21,13 @@ const shape = (fns: V8Function[]): string[] =>
 
 function post<T>(s: Session, method: string, params?: object): T {
   let out: unknown;
-  let err: Error | null = null;
+  let failed: Error | undefined;
+  // The in-process inspector answers synchronously.
   s.post(method, params ?? {}, (e, r) => {
-    err = e;
+    failed = e ?? undefined;
     out = r;
   });
-  if (err) throw err;
+  if (failed) throw new Error(`${method}: ${String(failed.message)}`);
   return out as T;
 }
 
