@@ -9,7 +9,7 @@ import type { SourceMapPayload } from 'node:module';
 import { sourceLines, type SourceLines } from '../lib/coverage/source-lines.js';
 import { coveredLines, coveredOriginalLines, toOriginalProfile, type V8Function } from '../lib/coverage/v8-lines.js';
 import { toRanges, type LineRange } from '../lib/coverage/ranges.js';
-import { compactNested, mergeFunctions } from '../lib/coverage/merge.js';
+import { addTakes, wholeProcess } from '../lib/coverage/intervals.js';
 import { rangeMap, readMapUrl, sourceMappingUrl, type RangeMap } from '../lib/coverage/source-map.js';
 
 interface ScriptCoverage {
@@ -24,6 +24,8 @@ interface Script {
   map?: RangeMap;
   /** The file its function and branch counts belong to (the original when the map has one source). */
   owner: string;
+  /** The code V8 ran: adding intervals up tells V8's continuation blocks by it (lib/coverage/intervals.ts). */
+  text: string;
 }
 
 export interface ScriptTotals {
@@ -32,6 +34,7 @@ export interface ScriptTotals {
   pending: V8Function[][];
   /** Compiled code: its map, to move the merged profile to the original's offsets when it is read. */
   map?: RangeMap;
+  text?: string;
 }
 
 export interface SourceInfo {
@@ -133,7 +136,7 @@ export class CoverageCollector {
         if (payload) map = rangeMap(text, payload, where.file ? path.dirname(where.file) : path.dirname(file), readText);
       }
       const lines = sourceLines(text);
-      script = { lines, map, owner: map?.sources.length === 1 ? map.sources[0]!.file : file };
+      script = { lines, map, owner: map?.sources.length === 1 ? map.sources[0]!.file : file, text };
       if (map) {
         // Original lines no range of the script reaches once mapped (leading types and comments; all of the
         // top level when the script's own range cannot be mapped) are never zeroed by c8: every function is
@@ -156,7 +159,7 @@ export class CoverageCollector {
   }
 
   #merge(t: ScriptTotals): void {
-    t.merged = mergeFunctions([t.merged, ...t.pending].filter((l) => l.length > 0));
+    t.merged = addTakes([t.merged, ...t.pending].filter((l) => l.length > 0), t.text);
     t.pending = [];
   }
 
@@ -165,7 +168,7 @@ export class CoverageCollector {
     const t = this.totals.get(file);
     if (!t) return [];
     this.#merge(t);
-    const whole = compactNested(t.merged);
+    const whole = wholeProcess(t.merged);
     return t.map ? toOriginalProfile(t.map, 0, whole) : whole;
   }
 
@@ -200,7 +203,7 @@ export class CoverageCollector {
       const s = this.#script(file, script.scriptId, script.functions);
       if (!s) continue;
       let totals = this.totals.get(s.owner);
-      if (!totals) this.totals.set(s.owner, (totals = { merged: [], pending: [], map: s.owner !== file ? s.map : undefined }));
+      if (!totals) this.totals.set(s.owner, (totals = { merged: [], pending: [], map: s.owner !== file ? s.map : undefined, text: s.text }));
       totals.pending.push(script.functions);
       if (totals.pending.length >= MERGE_BATCH) this.#merge(totals);
       const add = (target: string, ran: number[]): void => {

@@ -46,25 +46,3 @@ export function functionBranchCounts(functions: V8Function[], lines?: SourceLine
   }
   return { functions: [fnCovered, fnTotal], branches: [brCovered, brTotal] };
 }
-
-
-/**
- * A process's per-test intervals added up can hold block ranges with the same count as the range
- * around them (a loop body that ran in one test and not in another). V8 leaves such ranges out of a
- * whole-process profile (its MergeNestedRanges pass), and c8 counts that profile's ranges as branches:
- * leave them out the same way, so a process's profile has the ranges V8 gives for the whole process.
- */
-export function compactNested(functions: V8Function[]): V8Function[] {
-  return functions.map((fn) => {
-    if (!fn.isBlockCoverage || fn.ranges.length < 2) return fn;
-    const kept = [fn.ranges[0]!];
-    const stack = [fn.ranges[0]!];
-    for (const r of fn.ranges.slice(1)) {
-      while (stack.length > 1 && !(stack[stack.length - 1]!.startOffset <= r.startOffset && r.endOffset <= stack[stack.length - 1]!.endOffset)) stack.pop();
-      if (stack[stack.length - 1]!.count === r.count) continue;
-      kept.push(r);
-      stack.push(r);
-    }
-    return kept.length === fn.ranges.length ? fn : { ...fn, ranges: kept };
-  });
-}

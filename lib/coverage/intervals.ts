@@ -1,0 +1,172 @@
+// One process's per-test intervals added up into the profile V8 would have given for the whole process.
+// V8 post-processes every take (src/debug/debug-coverage.cc, CollectBlockCoverageInternal): adjacent
+// sibling blocks with equal counts are fused, a block with its parent's count is dropped, an uncovered
+// block inside an uncovered parent is dropped. A take shows only what survived for ITS counts, so
+// intervals added range by range (c8's merge) keep fused ranges as invented parents and lose blocks.
+// Instead: the blocks every take reveals, fused ranges cut back at the boundaries other takes show,
+// each block counted in every take by the innermost range that covers it (V8's passes never change
+// which count a position has), the counts added, then V8's passes replayed once on the sums, in
+// V8's order. Needs counts, not 0/1 (binary takes cannot be added).
+import type { V8Function, V8Range } from './v8-lines.js';
+import v8Coverage from '@bcoe/v8-coverage';
+
+type Block = [start: number, end: number, count: number];
+
+/** The innermost range of a take's function (pre-order, root first) that covers [s, e). */
+function countIn(ranges: readonly V8Range[], s: number, e: number): number {
+  let c = 0;
+  for (const r of ranges) if (r.startOffset <= s && e <= r.endOffset) c = r.count;
+  return c;
+}
+
+/**
+ * The blocks behind the ranges of several takes of one function. A range is cut where a range that
+ * starts before it ends inside it (V8 fuses a block with the next one after deleting their parent,
+ * so the later range is the fused one), and where a range sharing its start or its end stops
+ * inside it, unless one take holds both (then it is a parent): adjacent blocks are the rule in V8
+ * (a continuation ends where the next block starts), a child sharing its parent's edge the exception.
+ */
+function blocks(takes: readonly V8Range[][], source?: string): Array<[number, number]> {
+  const seen = new Map<string, { s: number; e: number; in: Set<number> }>();
+  takes.forEach((t, i) => {
+    for (const r of t.slice(1)) {
+      const k = `${r.startOffset}:${r.endOffset}`;
+      const x = seen.get(k) ?? { s: r.startOffset, e: r.endOffset, in: new Set<number>() };
+      x.in.add(i);
+      seen.set(k, x);
+    }
+  });
+  const together = (a: Set<number>, b: Set<number>): boolean => [...a].some((i) => b.has(i));
+  let all = [...seen.values()];
+  for (let changed = true; changed; ) {
+    changed = false;
+    const next = new Map<string, { s: number; e: number; in: Set<number> }>();
+    for (const r of all) {
+      const cuts = new Set<number>();
+      for (const q of all) {
+        if (q.s < r.s && q.e > r.s && q.e < r.e) cuts.add(q.e);
+        else if (q.s === r.s && q.e < r.e && !together(q.in, r.in)) cuts.add(q.e);
+        else if (q.e === r.e && q.s > r.s && !together(q.in, r.in) && continuation(source, r.s)) cuts.add(q.s);
+      }
+      // A continuation ends where the next block starts: one holding a block of its own statement list
+      // (no brace opened before it) is a run of blocks fused in every take.
+      if (continuation(source, r.s)) {
+        const first = Math.min(...all.filter((q) => q.s > r.s && q.s < r.e).map((q) => q.s));
+        if (first < r.e && balanced(source!.slice(r.s, first))) cuts.add(first);
+      }
+      if (cuts.size === 0) {
+        const k = `${r.s}:${r.e}`;
+        const x = next.get(k);
+        if (x) for (const i of r.in) x.in.add(i);
+        else next.set(k, r);
+        continue;
+      }
+      changed = true;
+      const at = [r.s, ...[...cuts].sort((x, y) => x - y), r.e];
+      for (let i = 1; i < at.length; i++) {
+        const k = `${at[i - 1]}:${at[i]}`;
+        if (!next.has(k)) next.set(k, { s: at[i - 1]!, e: at[i]!, in: new Set() });
+      }
+    }
+    all = [...next.values()];
+  }
+  return all.map((r) => [r.s, r.e]);
+}
+
+/**
+ * Whether a range starting at `at` starts where a statement ended (V8's continuation counters),
+ * rather than at a block, a branch or an expression (a token). An else, catch or finally range
+ * also starts right after the closing brace before its keyword.
+ */
+function continuation(source: string | undefined, at: number): boolean {
+  if (source === undefined || !/[\s;,)}\]]/.test(source[at] ?? ' ')) return false;
+  return !/^[\s;]*(?:else|catch|finally)\b/.test(source.slice(at, at + 64));
+}
+
+function balanced(text: string): boolean {
+  let depth = 0;
+  for (const c of text) if (c === '{') depth++;
+    else if (c === '}' && --depth < 0) return false;
+  return depth === 0;
+}
+
+/** Deletes blocks as V8's CoverageBlockIterator does: a deleted block is no one's parent. */
+function pass(root: Block, list: Block[], drop: (b: Block, parent: Block, next: Block | undefined) => boolean): Block[] {
+  const out: Block[] = [];
+  const stack: Block[] = [root];
+  list.forEach((b, i) => {
+    while (stack.length > 1 && stack[stack.length - 1]![1] <= b[0]) stack.pop();
+    const parent = stack[stack.length - 1]!;
+    const n = list[i + 1];
+    if (drop(b, parent, n && n[0] < parent[1] ? n : undefined)) return;
+    out.push(b);
+    stack.push(b);
+  });
+  return out;
+}
+
+const order = (a: Block, b: Block): number => a[0] - b[0] || b[1] - a[1];
+
+/** V8's count-dependent passes, in its order, on one function's blocks (sorted, root apart). */
+function replay(root: Block, list: Block[]): Block[] {
+  const consecutive = (b: Block, _p: Block, n: Block | undefined): boolean => {
+    if (!n || n[0] !== b[1] || n[2] !== b[2]) return false;
+    n[0] = b[0];
+    return true;
+  };
+  list = pass(root, list, consecutive).sort(order);
+  list = pass(root, list, (b, _p, n) => {
+    if (!n || n[0] !== b[0] || n[1] !== b[1]) return false;
+    n[2] = Math.max(n[2], b[2]);
+    return true;
+  });
+  list = pass(root, list, (b, p) => b[2] === p[2]);
+  list = pass(root, list, consecutive);
+  list = pass(root, list, (b, p) => b[2] === 0 && p[2] === 0);
+  return list.filter((b) => b[0] !== b[1]);
+}
+
+const key = (fn: V8Function): string => `${fn.ranges[0]!.startOffset}:${fn.ranges[0]!.endOffset}:${fn.functionName}`;
+
+/**
+ * Several takes of one script added up, blocks kept apart (the sum before V8's passes): the first
+ * argument may be an earlier sum, so takes can be added in batches.
+ */
+export function addTakes(takes: readonly V8Function[][], source?: string): V8Function[] {
+  const byFn = new Map<string, { fn: V8Function; ranges: V8Range[][] }>();
+  for (const take of takes)
+    for (const fn of take) {
+      const k = key(fn);
+      const e = byFn.get(k);
+      // A function not compiled yet is listed without block coverage: the flag of any take that has it.
+      if (e) {
+        e.ranges.push(fn.ranges);
+        if (fn.isBlockCoverage) e.fn = fn;
+      } else byFn.set(k, { fn, ranges: [fn.ranges] });
+    }
+  return [...byFn.values()].map(({ fn, ranges }) => {
+    const root = fn.ranges[0]!;
+    const sum = (s: number, e: number): number => ranges.reduce((n, t) => n + countIn(t, s, e), 0);
+    const list = blocks(ranges, source).sort((a, b) => a[0] - b[0] || b[1] - a[1]);
+    return {
+      functionName: fn.functionName,
+      isBlockCoverage: fn.isBlockCoverage,
+      ranges: [{ startOffset: root.startOffset, endOffset: root.endOffset, count: sum(root.startOffset, root.endOffset) }, ...list.map(([s, e]) => ({ startOffset: s, endOffset: e, count: sum(s, e) }))],
+    };
+  });
+}
+
+/**
+ * An added-up sum (addTakes) as V8 would report it for the whole process (its passes replayed), then
+ * normalized as c8's merge normalizes a script it sees once (it joins adjacent children with equal
+ * counts that V8 leaves when the first has children), before any source map moves the offsets.
+ */
+export function wholeProcess(functions: readonly V8Function[]): V8Function[] {
+  const replayed = functions.map((fn) => {
+    const [root, ...rest] = fn.ranges.map((r): Block => [r.startOffset, r.endOffset, r.count]);
+    const kept = fn.isBlockCoverage ? replay(root!, rest) : rest;
+    return { ...fn, ranges: [root!, ...kept].map(([startOffset, endOffset, count]) => ({ startOffset, endOffset, count })) };
+  });
+  if (replayed.length === 0) return [];
+  return v8Coverage.mergeProcessCovs([{ result: [{ scriptId: '0', url: 'file:///x', functions: replayed }] }]).result[0]!.functions;
+}

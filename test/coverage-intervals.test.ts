@@ -1,0 +1,122 @@
+// Per-test intervals added up (lib/coverage/intervals.ts) against V8's whole-process profile: real V8
+// takes of the branch-parity fixture's code, taken in this process through the inspector, compared
+// with one take of the same calls (what c8 gets). Plus the constructs reduced to their ranges.
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { Session } from 'node:inspector';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { addTakes, wholeProcess } from '../lib/coverage/intervals.js';
+import { mergeFunctions } from '../lib/coverage/merge.js';
+import type { V8Function } from '../lib/coverage/v8-lines.js';
+import { REPO } from './helpers/run.js';
+
+const FIXTURE = path.join(REPO, 'test', 'fixtures', 'branch-parity', 'src', 'parity.js');
+const shape = (fns: V8Function[]): string[] =>
+  fns
+    .filter((f) => f.isBlockCoverage)
+    .map((f) => `${f.functionName}@${f.ranges.map((r) => `${r.startOffset}-${r.endOffset}:${r.count}`).join(' ')}`)
+    .sort();
+
+function post<T>(s: Session, method: string, params?: object): T {
+  let out: unknown;
+  let failed: Error | undefined;
+  // The in-process inspector answers synchronously.
+  s.post(method, params ?? {}, (e, r) => {
+    failed = e ?? undefined;
+    out = r;
+  });
+  if (failed) throw new Error(`${method}: ${String(failed.message)}`);
+  return out as T;
+}
+
+type Calls = (m: Record<string, (...a: unknown[]) => unknown>) => void;
+
+/** The fixture's functions called in groups: one take per group, and one take of all groups at once. */
+async function takes(groups: Calls[]): Promise<{ intervals: V8Function[][]; whole: V8Function[] }> {
+  const url = pathToFileURL(FIXTURE).href;
+  const s = new Session();
+  s.connect();
+  post(s, 'Profiler.enable');
+  post(s, 'Profiler.startPreciseCoverage', { callCount: true, detailed: true });
+  try {
+    // A fresh module instance each time (a query makes another URL), so earlier runs do not count.
+    const load = async (): Promise<{ m: Record<string, (...a: unknown[]) => unknown>; u: string }> => {
+      const u = `${url}?${Math.random()}`;
+      return { m: (await import(u)) as Record<string, (...a: unknown[]) => unknown>, u };
+    };
+    const mine = (u: string): V8Function[] => post<{ result: Array<{ url: string; functions: V8Function[] }> }>(s, 'Profiler.takePreciseCoverage').result.find((r) => r.url === u)?.functions ?? [];
+    post(s, 'Profiler.takePreciseCoverage');
+    const a = await load();
+    const intervals = [mine(a.u)];
+    for (const g of groups) {
+      g(a.m);
+      intervals.push(mine(a.u));
+    }
+    post(s, 'Profiler.takePreciseCoverage');
+    const b = await load();
+    for (const g of groups) g(b.m);
+    const whole = mine(b.u);
+    return { intervals: intervals.filter((l) => l.length > 0), whole };
+  } finally {
+    post(s, 'Profiler.stopPreciseCoverage');
+    s.disconnect();
+  }
+}
+
+const source = readFileSync(FIXTURE, 'utf8');
+
+describe('per-test intervals added up give V8\'s whole-process profile', () => {
+  // Each case: the calls of each "test"; the whole process makes the same calls in one interval.
+  const cases: Array<[string, Calls[]]> = [
+    ['a then-block and its continuation: equal in one test (fused), apart in another', [(m) => m.guard!(1), (m) => m.guard!(-1), (m) => m.guard!(2)]],
+    ['a chain of continuations between ifs, never apart in any single test', [(m) => m.chain!(0), (m) => m.chain!(5), (m) => m.chain!(5)]],
+    ['else if: the inner then-block shares the else range\'s end', [(m) => m.elseIf!(1), (m) => m.elseIf!(2), (m) => m.elseIf!(3)]],
+    ['a nested block whose parent is dropped in one test and fused with the next block', [(m) => m.nested!(null), (m) => m.nested!('x'), (m) => m.nested!('/a')]],
+    ['a loop body fused with the continuation before it', [(m) => m.loop!(3), (m) => m.loop!(0), (m) => m.loop!(1)]],
+  ];
+  // Not reproduced yet: the outer then-block holds the inner if and its continuation; the whole-process
+  // profile shows the then-block cut where the continuation starts (docs/coverage.md, known differences).
+  const open = new Set([cases[3]![0]]);
+  for (const [name, groups] of cases) {
+    it(name, open.has(name) ? { todo: 'a then-block whose inner continuation ends with it: not reconstructed from intervals' } : {}, async () => {
+      const { intervals, whole } = await takes(groups);
+      assert.ok(intervals.length >= 2, 'several intervals');
+      const summed = wholeProcess(addTakes(intervals, source));
+      const expected = mergeFunctions([whole]);
+      assert.deepEqual(shape(summed).map(zeroes), shape(expected).map(zeroes));
+    });
+  }
+
+  it('c8\'s merge of the same intervals (range by range) does not give it: the difference these passes remove', async () => {
+    const { intervals, whole } = await takes(cases[1]![1]);
+    const naive = mergeFunctions(intervals.map((l) => structuredClone(l)));
+    assert.notDeepEqual(shape(naive).map(zeroes), shape(mergeFunctions([whole])).map(zeroes));
+  });
+
+  it('one interval is returned as V8 gave it (mode file: exactly the whole-process profile)', async () => {
+    const { whole } = await takes(cases[1]![1]);
+    assert.deepEqual(shape(wholeProcess(addTakes([structuredClone(whole)], source))), shape(mergeFunctions([structuredClone(whole)])));
+  });
+});
+
+describe('addTakes on ranges alone', () => {
+  const fn = (ranges: Array<[number, number, number]>): V8Function => ({ functionName: 'f', isBlockCoverage: true, ranges: ranges.map(([startOffset, endOffset, count]) => ({ startOffset, endOffset, count })) });
+  it('a range another take shows in two pieces is cut, and equal pieces fuse again once added up', () => {
+    const sum = wholeProcess(addTakes([[fn([[0, 100, 1], [10, 50, 1]])], [fn([[0, 100, 1], [10, 30, 0], [30, 50, 1]])]]));
+    // [10,50) is cut at 30; [30,50) adds up to the function's count and is dropped, as V8 drops it.
+    assert.deepEqual(sum[0]!.ranges.map((r) => [r.startOffset, r.endOffset, r.count]), [[0, 100, 2], [10, 30, 1]]);
+  });
+  it('a function not compiled in one take (no block coverage) keeps the blocks of the takes that ran it', () => {
+    const lazy: V8Function = { functionName: 'f', isBlockCoverage: false, ranges: [{ startOffset: 0, endOffset: 100, count: 0 }] };
+    const sum = wholeProcess(addTakes([[lazy], [fn([[0, 100, 2], [10, 20, 0]])]]));
+    assert.equal(sum[0]!.isBlockCoverage, true);
+    assert.deepEqual(sum[0]!.ranges.map((r) => [r.startOffset, r.endOffset, r.count]), [[0, 100, 2], [10, 20, 0]]);
+  });
+});
+
+/** Counts that differ between runs do not matter to c8's totals; zero or not does. */
+function zeroes(s: string): string {
+  return s.replace(/:(\d+)/g, (_m, c: string) => (c === '0' ? ':0' : ':+'));
+}
