@@ -4,9 +4,26 @@ import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:
 import os from 'node:os';
 import path from 'node:path';
 import { generateSuite, REPO } from './lib/generate.mjs';
-import { alternate, median, run, PROBE_ARG } from './lib/measure.mjs';
+import { alternate, cleanEnv, median, run, PROBE_ARG } from './lib/measure.mjs';
 import { record } from './lib/results.mjs';
 import { coverageOption } from './lib/coverage-option.mjs';
+import { spawnSync } from 'node:child_process';
+import { pathToFileURL } from 'node:url';
+
+const round3 = (x) => Math.round(x * 1000) / 1000;
+
+/**
+ * The preload a run with the single file gives its test processes (the reporter writes it into the run's
+ * work dir at import and names it in NODE_OPTIONS): copied into `dir` by a process that imports the file.
+ */
+function bundledPreload(dir) {
+  const out = path.join(dir, 'bundled-preload.mjs');
+  const bundle = pathToFileURL(path.join(REPO, 'dist', 'llm-report.mjs')).href;
+  const code = `await import(${JSON.stringify(bundle)}); const m = /--import=(\\S+)/.exec(process.env.NODE_OPTIONS ?? ''); const { copyFileSync } = await import('node:fs'); const { fileURLToPath } = await import('node:url'); copyFileSync(fileURLToPath(m[1]), ${JSON.stringify(out)});`;
+  const r = spawnSync(process.execPath, ['--input-type=module', '-e', code], { cwd: dir, env: cleanEnv(), encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`bench: could not get the bundled preload: ${r.stderr}`);
+  return out;
+}
 
 /** The three variants on one project; every destination is a file, as in CI. */
 export function reporterVariants(dir, { extraEnv = {} } = {}) {
@@ -17,6 +34,8 @@ export function reporterVariants(dir, { extraEnv = {} } = {}) {
     ours: () => run(process.execPath, [...base, '--test-reporter=@org/llm-report', '--test-reporter-destination=out-ours.ndjson'], { cwd: dir, env, expectCode: 0 }),
     spec: () => run(process.execPath, [...base, '--test-reporter=spec', '--test-reporter-destination=out-spec.txt'], { cwd: dir, env, expectCode: 0 }),
     tap: () => run(process.execPath, [...base, '--test-reporter=tap', '--test-reporter-destination=out-tap.txt'], { cwd: dir, env, expectCode: 0 }),
+    // junit keeps the whole run in memory until the end, as a reporter that writes a report must: the RSS reference.
+    junit: () => run(process.execPath, [...base, '--test-reporter=junit', '--test-reporter-destination=out-junit.xml'], { cwd: dir, env, expectCode: 0 }),
   };
 }
 
@@ -33,13 +52,20 @@ export async function benchOverhead({ rounds = 5, sizes = [{ tests: 1000, files:
       if (tests === 1000) {
         const b = await overheadBreakdown(dir, { rounds, tests });
         record({ name: 'overhead.breakdown.parent_cpu_per_1k_tests', value: b.parentCpuPer1kMs, unit: 'ms', note: 'our reporter minus tap, replaying the same events' });
-        record({ name: 'overhead.breakdown.child_preload_cpu', value: b.childPreloadCpuMs, unit: 'ms', note: `per test file (${tests / files} tests); the file alone: ${Math.round(b.childCpuMs)} ms` });
+        // Issue #16: <= 5 ms per test process with coverage off (the preload a real run writes out, journal included).
+        record({ name: 'overhead.breakdown.child_preload_cpu', value: Math.round(b.childPreloadCpuMs * 10) / 10, unit: 'ms', target: '<= 5', note: `per test file (${tests / files} tests), median of ${rounds * 2}; the file alone: ${Math.round(b.childCpuMs)} ms` });
       }
-      for (const builtin of ['spec', 'tap']) {
-        record({ name: `overhead.${k}.wall_vs_${builtin}`, value: r.ours.wallMs / r[builtin].wallMs, unit: 'x', target: '<= 1.05' });
-        record({ name: `overhead.${k}.rss_vs_${builtin}`, value: r.ours.rssKiB / r[builtin].rssKiB, unit: 'x', target: '<= 1.05' });
+      // Ratios per round (variants side by side), then their median: steadier than a ratio of medians on a loaded machine.
+      const perRound = (a, b, key) => median(r[a][key].map((v, i) => v / r[b][key][i]));
+      const big = tests >= 10000;
+      for (const builtin of ['spec', 'tap', 'junit']) {
+        // Issue #16: coverage off, 10,000 tests, wall <= 1.03x of spec (a reporter that does nothing measures 0.99-1.00x).
+        record({ name: `overhead.${k}.wall_vs_${builtin}`, value: round3(perRound('ours', builtin, 'wall')), unit: 'x', ...(big && builtin === 'spec' ? { target: '<= 1.03' } : {}), note: `median of ${rounds} per-round ratios` });
+        record({ name: `overhead.${k}.rss_vs_${builtin}`, value: round3(perRound('ours', builtin, 'rss')), unit: 'x' });
       }
-      for (const v of ['ours', 'spec', 'tap']) {
+      // Issue #16: parent peak RSS <= junit's + 20 MiB.
+      record({ name: `overhead.${k}.rss_minus_junit`, value: Math.round(median(r.ours.rss.map((v, i) => v - r.junit.rss[i])) / 1024 * 10) / 10, unit: 'MiB', ...(big ? { target: '<= 20' } : {}), note: 'parent peak RSS, ours minus junit, per round' });
+      for (const v of ['ours', 'spec', 'tap', 'junit']) {
         record({ name: `overhead.${k}.wall_${v}`, value: r[v].wallMs / 1000, unit: 's', note: `median of ${rounds}` });
         record({ name: `overhead.${k}.rss_${v}`, value: r[v].rssKiB / 1024, unit: 'MiB', note: 'parent process peak' });
       }
@@ -70,7 +96,7 @@ export async function overheadBreakdown(dir, { rounds = 5, tests } = {}) {
   const file = path.join('test', readdirSync(path.join(dir, 'test')).sort()[0]);
   const childEnv = { ...off, NODE_TEST_CONTEXT: 'child-v8', BENCH_PROBE_CHILD: '1', LLM_REPORT_WORK_DIR: workDir, LLM_REPORT_INTERNAL_COVERAGE: 'off' };
   const child = (extra) => () => run(process.execPath, [PROBE_ARG, ...extra, file], { cwd: dir, env: childEnv, expectCode: 0 });
-  const preload = `--import=${new URL(`file://${path.join(REPO, 'dist', 'reporters', 'preload-entry.js')}`).href}`;
+  const preload = `--import=${pathToFileURL(bundledPreload(dir)).href}`;
   const children = await alternate({ with: child([preload]), without: child([]) }, rounds * 2, { log: () => {} });
   return { parentCpuPer1kMs: parentMs, childPreloadCpuMs: cpu(children.with) - cpu(children.without), childCpuMs: cpu(children.without) };
 }

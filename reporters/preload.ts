@@ -12,6 +12,7 @@ import { childEnvironment, journalName, type ChildCoverage } from '../lib/config
 import { CHANNEL, type Channel } from '../lib/api/channel.js';
 import type { ChildRecord, TestMeta } from '../lib/events/child-journal.js';
 import { inProcessHost } from './in-process-host.js';
+import { tapTests } from './tap-tests.js';
 
 interface HookContext {
   name: string;
@@ -42,6 +43,8 @@ interface Setup {
   first: string;
   /** Told each entry file when its first test starts. */
   onFile?: (file: string) => void;
+  /** A test child: tests may be followed without root hooks when nothing is measured between their lines. */
+  tap?: boolean;
 }
 
 const INSTALLED = Symbol.for('@org/llm-report/preload-installed');
@@ -60,7 +63,7 @@ export async function installPreload(selfUrl: string): Promise<void> {
     if (!env.workDir) return;
     g[INSTALLED] = true;
     const entry = process.argv[1] ?? '<unknown>';
-    await install(selfUrl, { workDir: env.workDir, captureCap: env.captureCap, coverage: env.coverage, own: env.own, entryOf: () => entry, first: entry });
+    await install(selfUrl, { workDir: env.workDir, captureCap: env.captureCap, coverage: env.coverage, own: env.own, entryOf: () => entry, first: entry, tap: true });
     return;
   }
   const host = inProcessHost();
@@ -152,8 +155,7 @@ async function install(selfUrl: string, setup: Setup): Promise<(code: number) =>
     write({ k: 'shared', f: r.f, fn: r.fn, o: r.o });
   };
 
-  beforeEach((t) => {
-    const ctx = t as HookContext;
+  const begin = (ctx: HookContext): void => {
     const f = setup.entryOf(ctx);
     const top = stack[stack.length - 1];
     // One take per boundary: before a test only when a parent's own code or module loading is
@@ -178,10 +180,9 @@ async function install(selfUrl: string, setup: Setup): Promise<(code: number) =>
     }
     stack.push(running);
     write({ k: 'start', f, n: ctx.name, fn: ctx.fullName });
-  });
+  };
 
-  afterEach((t) => {
-    const ctx = t as HookContext;
+  const end = (ctx: HookContext): void => {
     const f = setup.entryOf(ctx);
     let i = stack.length - 1;
     while (i >= 0 && (stack[i]!.fn !== ctx.fullName || stack[i]!.f !== f)) i--;
@@ -199,7 +200,16 @@ async function install(selfUrl: string, setup: Setup): Promise<(code: number) =>
     const rec: ChildRecord = { k: 'end', f, n: ctx.name, fn: ctx.fullName, p: ctx.passed !== false };
     if (ctx.passed === false && ctx.error) rec.m = typeof ctx.error.message === 'string' ? ctx.error.message : inspect(ctx.error.message ?? ctx.error);
     write(rec);
-  });
+  };
+
+  const hooks = (): void => {
+    beforeEach((t) => begin(t as HookContext));
+    afterEach((t) => end(t as HookContext));
+  };
+  // Nothing to do between a test's own lines (no coverage, no capture) in a test child: follow node's
+  // tests without root hooks, which cost node's runner about 65 us per hook per test (tap-tests.ts).
+  if (setup.tap && !coverage && !capture) tapTests(begin, end, hooks);
+  else hooks();
 
   const channel: Channel = {
     meta(fullName: string, data: TestMeta): void {

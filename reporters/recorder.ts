@@ -17,6 +17,7 @@ import { toFailure, type FailureContext } from '../lib/events/failure.js';
 import { countRecords, fold, sortedLines } from '../lib/report/fold.js';
 import { Journal, writeRun } from '../lib/output/write.js';
 import { DEFAULT_SOURCES_MAX_BYTES } from '../lib/output/sources.js';
+import { toNdjsonLine } from '../lib/report/canonical.js';
 import { JOURNAL, JOURNAL_CHAIN } from '../lib/evidence/files.js';
 import { emitGithub } from '../lib/ci/github.js';
 import type { ChangesBase } from '../lib/config/ci-env.js';
@@ -90,6 +91,7 @@ export class RunRecorder {
   /** Provenance, requirement mapping and signing key, gathered when the run starts. */
   readonly #evidence: EvidenceSetup;
   readonly #redactors: RecordRedactors;
+  readonly #texts = new WeakMap<Line, string>();
 
   /** Watch mode: the work dir stays for the next cycle's children (the last one removes it). */
   keepWorkDir = false;
@@ -246,12 +248,23 @@ export class RunRecorder {
     if (out.type === 'run_start') this.#start = out;
     this.lines.push(out);
     try {
-      this.#journal?.append(out);
+      if (this.#journal) {
+        const text = toNdjsonLine(out);
+        this.#texts.set(out, text);
+        this.#journal.append(out, text);
+      }
     } catch (err) {
       this.outputError ??= `journal write failed: ${(err as Error).message}`;
       this.#journal = undefined;
     }
     return out;
+  }
+
+  /** The NDJSON of a line record() returned, as the journal got it (serialized once for journal and stream). */
+  textOf(line: Line): string | undefined {
+    const text = this.#texts.get(line);
+    this.#texts.delete(line);
+    return text;
   }
 
   /** Close the run: recover lost tests, add file lines, warnings and run_end, write the outputs. Idempotent. */

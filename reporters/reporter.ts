@@ -267,8 +267,8 @@ export default async function* llmReport(source: AsyncIterable<TestEvent>): Asyn
     if (watch.watching || cycle.number > 1) start.watch_cycle = cycle.number;
     return { recorder, start };
   };
-  const show = (line: Line): string => {
-    if (!human) return toNdjsonLine(line);
+  const show = (line: Line, recorder?: RunRecorder): string => {
+    if (!human) return recorder?.textOf(line) ?? toNdjsonLine(line);
     return line.type === 'test' || line.type === 'suite' ? progressMark(line) : '';
   };
   /** Close a run (a watch cycle): its last lines, the human summary, the verdict in the exit status. */
@@ -276,7 +276,7 @@ export default async function* llmReport(source: AsyncIterable<TestEvent>): Asyn
     const { tail, finished } = recorder.finish(undefined);
     watch.closed(recorder);
     for (const line of tail) {
-      const out = show(line);
+      const out = show(line, recorder);
       if (out) yield out;
     }
     if (human) yield terminalSummary(finished.report, finished.reportPath && path.relative(cwd, finished.reportPath), process.stdout.hasColors?.() ?? false);
@@ -298,7 +298,7 @@ export default async function* llmReport(source: AsyncIterable<TestEvent>): Asyn
   run = opened.recorder;
   const detach = onAbort({ current: () => run, drained: () => watch.drained, idle: () => watch.idle() }, flags.isolation);
   workDirOwned = true;
-  yield show(run.record(opened.start));
+  yield show(run.record(opened.start), run);
 
   for await (const item of watchCycles(source)) {
     if ('end' in item) {
@@ -312,12 +312,12 @@ export default async function* llmReport(source: AsyncIterable<TestEvent>): Asyn
       if (!opensCycle(event)) continue;
       opened = openRun();
       run = opened.recorder;
-      yield show(run.record(opened.start));
+      yield show(run.record(opened.start), run);
     }
     if (event.type === 'test:watch:drained') watch.markDrained(run);
     if (event.type === 'test:dequeue' && event.data) run.dequeued(event.data);
     for (const rec of run.normalizer.push(event)) {
-      const out = show(run.record(rec));
+      const out = show(run.record(rec), run);
       if (out) yield out;
     }
   }

@@ -34,26 +34,77 @@ const inlineTemplates = {
     b.onLoad({ filter: /.*/, namespace: 'llmr-template-file' }, (args) => ({ contents: readFileSync(path.join(root, args.path), 'utf8'), loader: 'text' }));
   },
 };
-// Start-up (issue #16): a bundled module's top level runs when the file is imported, whether or not the
-// run ever uses it. These CommonJS packages are only needed by some commands (YAML configuration and
-// requirement files, evidence archives), so our imports of them get a stand-in whose functions load the
-// package on first call: esbuild turns the stand-in's require() into a call of the package's wrapper,
-// evaluated there, synchronously. Each name our code imports is listed; a new one fails the build.
-const LAZY = {
-  yaml: ['LineCounter', 'isMap', 'isScalar', 'isSeq', 'parseDocument'],
-  'tar-stream': ['extract', 'pack'],
+// Start-up (issue #16): V8 reads every function of the file at import (it must, to find where each
+// ends), whether or not the run calls it, and a bundled module's top level runs when the file is
+// imported. So the big modules only some runs need (the LLM client, YAML configuration and requirement
+// files, evidence archives, the record validators) are carried as text, each bundled on its own as a
+// CommonJS function body, and compiled on first use (STRINGS; a string literal costs V8 a scan, not a
+// parse). Our imports of them get a stand-in exporting the names listed here (a new name fails the build):
+// functions that load the module on their first call (constructors too), or, for a module only ever
+// imported with import(), its exports (esbuild evaluates such a module when it is imported).
+const STRINGS = {
+  yaml: { entry: 'yaml', names: ['LineCounter', 'isMap', 'isScalar', 'isSeq', 'parseDocument'] },
+  'tar-stream': { entry: 'tar-stream', names: ['extract', 'pack'] },
+  openai: { entry: 'openai', dynamic: true, names: ['default', 'APIConnectionError', 'APIConnectionTimeoutError', 'APIError'] },
+  // ajv standalone validators: each call also copies `.errors`, which callers read after a call.
+  './validate-records.js': {
+    entry: path.join(root, 'lib', 'generated', 'validate-records.js'),
+    importer: path.join(root, 'lib', 'generated') + path.sep,
+    validators: true,
+    names: ['validateAddendum', 'validateAnnotation', 'validateInventory', 'validateLine', 'validateManifest', 'validateReport'],
+  },
 };
-const lazyPackages = {
-  name: 'lazy-packages',
+async function moduleText(spec) {
+  const { entry, names } = STRINGS[spec];
+  const reexports = names.map((n) => (n === 'default' ? `export { default } from ${JSON.stringify(entry)};` : `export { ${n} } from ${JSON.stringify(entry)};`)).join('\n');
+  const r = await build({
+    ...common,
+    banner: {},
+    format: 'cjs',
+    stdin: { contents: reexports, resolveDir: root, loader: 'js', sourcefile: `llmr-string:${spec}` },
+    write: false,
+  });
+  return r.outputFiles[0].text;
+}
+const stringModules = {
+  name: 'string-modules',
   setup(b) {
-    const filter = new RegExp(`^(${Object.keys(LAZY).map((n) => n.replace(/[-/]/g, '\\$&')).join('|')})$`);
-    b.onResolve({ filter }, (args) => (args.namespace === 'llmr-lazy' || args.importer.includes(`${path.sep}node_modules${path.sep}`) ? undefined : { path: args.path, namespace: 'llmr-lazy' }));
-    b.onLoad({ filter: /.*/, namespace: 'llmr-lazy' }, (args) => ({
+    const specs = Object.keys(STRINGS);
+    const filter = new RegExp(`^(${specs.map((n) => n.replace(/[-/.]/g, '\\$&')).join('|')})$`);
+    b.onResolve({ filter }, (args) => {
+      const m = STRINGS[args.path];
+      if (args.namespace === 'llmr-string' || args.importer.includes(`${path.sep}node_modules${path.sep}`)) return undefined;
+      if (m.importer && !args.importer.startsWith(m.importer)) return undefined;
+      return { path: args.path, namespace: 'llmr-string' };
+    });
+    b.onResolve({ filter: /^llmr-string-runtime$/ }, () => ({ path: 'runtime', namespace: 'llmr-string-runtime' }));
+    b.onLoad({ filter: /.*/, namespace: 'llmr-string-runtime' }, () => ({
       resolveDir: root,
       loader: 'js',
-      contents: [`let m;`, `const load = () => (m ??= require(${JSON.stringify(args.path)}));`,
-        ...LAZY[args.path].map((n) => `export function ${n}(...a) { const f = load().${n}; return new.target ? new f(...a) : f(...a); }`)].join('\n'),
+      contents: [
+        `import { createRequire } from 'node:module';`,
+        `import { runInThisContext } from 'node:vm';`,
+        `const req = createRequire(import.meta.url);`,
+        `export function evalModule(text, name) {`,
+        `  const module = { exports: {} };`,
+        `  runInThisContext('(function (exports, require, module) {' + text + '\\n})', { filename: 'llm-report.mjs:' + name })(module.exports, req, module);`,
+        `  return module.exports;`,
+        `}`,
+      ].join('\n'),
     }));
+    b.onLoad({ filter: /.*/, namespace: 'llmr-string' }, async (args) => {
+      const m = STRINGS[args.path];
+      const text = await moduleText(args.path);
+      const head = [`import { evalModule } from 'llmr-string-runtime';`, `const text = ${JSON.stringify(text)};`];
+      if (m.dynamic) {
+        return { resolveDir: root, loader: 'js', contents: [...head, `const m = evalModule(text, ${JSON.stringify(args.path)});`,
+          ...m.names.map((n) => (n === 'default' ? `export default m.default;` : `export const ${n} = m.${n};`))].join('\n') };
+      }
+      const body = m.validators
+        ? (n) => `export const ${n} = function (...a) { const v = load().${n}; const r = v.apply(this, a); ${n}.errors = v.errors; return r; };\n${n}.errors = null;`
+        : (n) => `export function ${n}(...a) { const f = load().${n}; return new.target ? new f(...a) : f(...a); }`;
+      return { resolveDir: root, loader: 'js', contents: [...head, `let m;`, `const load = () => (m ??= evalModule(text, ${JSON.stringify(args.path)}));`, ...m.names.map(body)].join('\n') };
+    });
   },
 };
 // What both builds share. Deterministic output: no absolute paths, no timestamps. esbuild names each
@@ -99,7 +150,7 @@ const mainResult = await build({
   entryPoints: [path.join(root, 'reporters', 'bundle-entry.ts')],
   outfile,
   define: { __LLMR_BUNDLE__: 'true' },
-  plugins: [inlineTemplates, inlinePreload, lazyPackages],
+  plugins: [inlineTemplates, inlinePreload, stringModules],
   // Optional (PDF only), loaded by lib/render/pdf.ts with a dynamic import when present; never bundled.
   external: ['playwright-core'],
 });

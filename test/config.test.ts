@@ -377,3 +377,27 @@ describe('hash and schema', () => {
     assert.ok(listOptions().length >= 13);
   });
 });
+
+describe('secret variable names (issue #16: matched without compiling globs at every start)', () => {
+  test('nameMatcher decides exactly as picomatch(globs, { nocase, dot }) for the built-in globs and for user globs', async () => {
+    const picomatch = (await import('picomatch')).default;
+    const { nameMatcher, BUILTIN_SECRET_ENV_NAMES: builtin } = await import('../lib/config/env.js');
+    const globSets: string[][] = [[...builtin], ['*AUTHOR*', '*AUTH_SOCK*'], ['MY_*_PASS', '*token*', 'DB?URL'], ['*X*']];
+    // Names as environments hold them, and the edges where a regular expression and a glob could differ.
+    const names = ['GITHUB_TOKEN', 'github_token', 'GIT_AUTHOR_NAME', 'SSH_AUTH_SOCK', 'XAUTHORITY', 'PATH', 'HOME', 'AWS_SECRET_ACCESS_KEY',
+      'a/TOKEN', 'TOKEN/', '/TOKEN', './TOKEN', '../TOKEN', '.TOKEN', '..', '.', '', 'TOKEN\n', 'x\nTOKEN', 'a\\TOKEN', '*TOKEN*',
+      'TOKEı', 'toKEN', 'ſecret', 'SECRET', 'MY_DB_PASS', 'MY_/_PASS', 'DB_URL', 'DB/URL', 'x', 'X', 'ſ', 'ÅUTH', 'COOKIE_JAR', 'hmac'];
+    let seed = 16;
+    const chars = 'aTOKENsecretAUTH_/.\\-xXı ';
+    for (let i = 0; i < 400; i++) {
+      let n = '';
+      for (let j = (seed = (seed * 1103515245 + 12345) >>> 0) % 12; j > 0; j--) n += chars[(seed = (seed * 1103515245 + 12345) >>> 0) % chars.length];
+      names.push(n);
+    }
+    for (const globs of globSets) {
+      const fast = nameMatcher(globs);
+      const slow = picomatch(globs, { nocase: true, dot: true });
+      for (const n of names) assert.equal(fast(n), slow(n), `${JSON.stringify(n)} against ${globs.join(', ')}`);
+    }
+  });
+});

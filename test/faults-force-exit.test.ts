@@ -16,14 +16,15 @@ const FILES = full ? 40 : 10;
 const TESTS = full ? 50 : 20;
 
 describe('faults: --test-force-exit with concurrency', () => {
-  it(`${FILES} files x ${TESTS} tests, --test-concurrency=4, ${faultReps(1)} run(s): reported = ground truth, or the gap is reported`, { skip: !hasForceExit && 'this node has no --test-force-exit', timeout: 120_000 + faultReps(1) * 60_000 }, async (t) => {
+  it(`${FILES} files x ${TESTS} tests, --test-concurrency=4, ${faultReps(2)} run(s), per-test coverage on and off alternately: reported = ground truth, or the gap is reported`, { skip: !hasForceExit && 'this node has no --test-force-exit', timeout: 120_000 + faultReps(2) * 60_000 }, async (t) => {
     let nodeLost = 0;
     let recovered = 0;
-    for (let rep = 0; rep < faultReps(1); rep++) {
+    for (let rep = 0; rep < faultReps(2); rep++) {
       const dir = chaosProject(FILES);
-      const run = startRun(dir, { args: ['--test-force-exit', '--test-concurrency=4'], env: { CHAOS_TESTS: String(TESTS), CHAOS_DELAY_MS: '1' } });
+      const run = startRun(dir, { args: ['--test-force-exit', '--test-concurrency=4'], env: { CHAOS_TESTS: String(TESTS), CHAOS_DELAY_MS: '1', LLM_REPORT_COVERAGE__MODE: rep % 2 ? 'off' : 'test' } });
       const { code } = await run.exited;
-      const what = `rep ${rep}`;
+      // Coverage off: each child follows node's tests without root hooks (reporters/tap-tests.ts).
+      const what = `rep ${rep} (coverage ${rep % 2 ? 'off' : 'on'})`;
       const report = readReport(dir);
       assert.ok(report, `${what}: no report; stderr:\n${run.stderr()}`);
       assert.ok(validateReport(report), JSON.stringify(validateReport.errors?.[0]));

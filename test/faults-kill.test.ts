@@ -18,6 +18,12 @@ const TESTS = 12;
 const DELAY_MS = 5;
 const FILES = ['test/a.test.js', 'test/b.test.js', 'test/c.test.js', 'test/d.test.js'];
 const CHAOS_ENV = { CHAOS_TESTS: String(TESTS), CHAOS_DELAY_MS: String(DELAY_MS) };
+/**
+ * Per-test coverage on (the default: root hooks in each child) and off (the child follows node's tests
+ * without hooks, reporters/tap-tests.ts): the two ways a child journals, alternated by rep.
+ */
+const chaosEnv = (rep: number, extra: Record<string, string> = {}): Record<string, string> => ({ ...CHAOS_ENV, LLM_REPORT_COVERAGE__MODE: rep % 2 ? 'off' : 'test', ...extra });
+const modeOf = (rep: number): string => (rep % 2 ? 'coverage off' : 'coverage on');
 /** About how long one chaos file runs its tests on an idle machine. */
 const FILE_MS = TESTS * (DELAY_MS + 3);
 
@@ -61,7 +67,7 @@ describe(`faults: killed and interrupted runs (seed ${SEED})`, () => {
     for (let rep = 0; rep < faultReps(3, 4); rep++) {
       const dir = chaosProject();
       const target = FILES[rand.int(FILES.length)]!;
-      const run = startRun(dir, { args: ['--test-concurrency=2'], env: CHAOS_ENV });
+      const run = startRun(dir, { args: ['--test-concurrency=2'], env: chaosEnv(rep) });
       let pid: number | undefined;
       await waitFor(() => {
         for (const [p, f] of pids(dir)) if (f === target) pid = p;
@@ -79,7 +85,7 @@ describe(`faults: killed and interrupted runs (seed ${SEED})`, () => {
         }
       }
       const { code } = await run.exited;
-      const what = `rep ${rep}: SIGKILL ${target}${killed ? '' : ' (already gone)'}`;
+      const what = `rep ${rep} (${modeOf(rep)}): SIGKILL ${target}${killed ? '' : ' (already gone)'}`;
       const report = valid(readReport(dir), what, run.stderr());
       const account = checkChaos(report, { dir, tests: TESTS, faulted: new Set(killed ? [target] : []), what });
       assert.equal(code === 0, report.run.status === 'passed', `${what}: the exit status follows the verdict (exit ${code}, ${report.run.status})`);
@@ -101,9 +107,9 @@ describe(`faults: killed and interrupted runs (seed ${SEED})`, () => {
       const dir = chaosProject();
       const target = FILES[rand.int(FILES.length)]!;
       const at = rand.int(TESTS);
-      const run = startRun(dir, { args: ['--test-concurrency=2'], env: { ...CHAOS_ENV, CHAOS_EXIT_AT: `${target}:${at}` } });
+      const run = startRun(dir, { args: ['--test-concurrency=2'], env: chaosEnv(rep, { CHAOS_EXIT_AT: `${target}:${at}` }) });
       const { code } = await run.exited;
-      const what = `rep ${rep}: process.exit(0) in ${target} test #${at}`;
+      const what = `rep ${rep} (${modeOf(rep)}): process.exit(0) in ${target} test #${at}`;
       const report = valid(readReport(dir), what, run.stderr());
       t.diagnostic(checkChaos(report, { dir, tests: TESTS, faulted: new Set([target]), what }));
       const name = `t${at}`;

@@ -153,9 +153,9 @@ export class Journal {
       throw err;
     }
   }
-  append(line: Line): void {
+  /** `text`: the line's NDJSON when the caller has it already (the stream shows the same bytes). */
+  append(line: Line, text = toNdjsonLine(line)): void {
     if (this.#fd === undefined) return;
-    const text = toNdjsonLine(line);
     writeSync(this.#fd, text);
     this.#head = chainStep(this.#head, text);
     if (this.#chainFd !== undefined) writeSync(this.#chainFd, chainLine(++this.#seq, this.#head));

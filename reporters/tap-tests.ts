@@ -1,0 +1,84 @@
+// Follows a test child's tests without root hooks. A root beforeEach/afterEach pair is the documented way,
+// but node runs each hook through its whole test machinery (an abort controller, a promise race, an
+// async scope): about 65 us per hook per test, 13 ms for a file of 100 trivial tests, most of what the
+// journal cost a test process. When nothing has to happen between a test's own lines (no per-test
+// coverage, no output capture), the start and end of each test are all the journal needs, and node's
+// own Test objects say them: run() starts a test, postRun() ends it (before node reports it and before
+// the next test starts, so a process.exit() or a kill loses no end), in node 20 to 26 alike.
+// The class is found when node creates its root test (an AsyncResource of type 'Test'); the one async
+// hook used to see it is disabled at once.
+import { createHook } from 'node:async_hooks';
+
+/** What begin/end read from a test: the fields node's hook context gives. */
+export interface TappedTest {
+  name: string;
+  fullName: string;
+  passed?: boolean;
+  error?: { message?: unknown };
+}
+
+interface NodeTest {
+  name: string;
+  parent: NodeTest | null;
+  passed?: boolean;
+  error?: { message?: unknown } | null;
+  skipped?: boolean;
+  constructor: unknown;
+  run: (...a: unknown[]) => unknown;
+  postRun: (...a: unknown[]) => unknown;
+}
+
+/** Like node's getFullName: the names from the top-level test down, the root left out. */
+function fullName(t: NodeTest): string {
+  let name = t.name;
+  for (let p = t.parent; p && p.parent; p = p.parent) name = `${p.name} > ${name}`;
+  return name;
+}
+
+/**
+ * Calls `begin` when each test (not suite, not hook) starts and `end` when it ended. `fallback` runs
+ * instead if node's test class does not have the expected shape (then the caller installs root hooks).
+ */
+export function tapTests(begin: (t: TappedTest) => void, end: (t: TappedTest) => void, fallback: () => void): void {
+  const hook = createHook({
+    init(_id, type, _trigger, resource) {
+      if (type !== 'Test') return;
+      hook.disable();
+      // The root test: its class is Test itself (suites and hooks extend it).
+      let proto = Object.getPrototypeOf(resource) as (NodeTest & object) | null;
+      while (proto && (proto.constructor as { name?: string }).name !== 'Test') proto = Object.getPrototypeOf(proto) as (NodeTest & object) | null;
+      if (!proto || typeof proto.run !== 'function' || typeof proto.postRun !== 'function' || proto.constructor === Object) {
+        // Root hooks cannot be added from inside node's construction of its root test; right after, they can.
+        queueMicrotask(fallback);
+        return;
+      }
+      patch(proto, begin, end);
+    },
+  });
+  hook.enable();
+}
+
+function patch(proto: NodeTest, begin: (t: TappedTest) => void, end: (t: TappedTest) => void): void {
+  const TestClass = proto.constructor;
+  const { run, postRun } = proto;
+  const started = new Map<NodeTest, TappedTest>();
+  proto.run = function (this: NodeTest, ...args: unknown[]) {
+    // Plain tests only (hooks and suites are subclasses), not the root, not skipped ones (no hooks run for those).
+    if (this.constructor === TestClass && this.parent !== null && !this.skipped && !started.has(this)) {
+      const t: TappedTest = { name: this.name, fullName: fullName(this) };
+      started.set(this, t);
+      begin(t);
+    }
+    return run.apply(this, args);
+  };
+  proto.postRun = function (this: NodeTest, ...args: unknown[]) {
+    const t = started.get(this);
+    if (t) {
+      started.delete(this);
+      t.passed = this.passed;
+      if (this.error) t.error = this.error;
+      end(t);
+    }
+    return postRun.apply(this, args);
+  };
+}
