@@ -5,6 +5,7 @@ import { build } from 'esbuild';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { brotliCompressSync, constants as zlib } from 'node:zlib';
 
 // The page script first: templates/report.js is generated from lib/render/page/ (scripts/build-page.mjs).
 await import('./build-page.mjs');
@@ -37,7 +38,7 @@ const inlineTemplates = {
 // Start-up (issue #16): V8 reads every function of the file at import (it must, to find where each
 // ends), whether or not the run calls it, and a bundled module's top level runs when the file is
 // imported. So the big modules only some runs need (the LLM client, YAML configuration and requirement
-// files, evidence archives, the record validators) are carried as text, each bundled on its own as a
+// files, evidence archives, the record validators) are carried as (brotli-compressed) text, each bundled on its own as a
 // CommonJS function body, and compiled on first use (STRINGS; a string literal costs V8 a scan, not a
 // parse). Our imports of them get a stand-in exporting the names listed here (a new name fails the build):
 // functions that load the module on their first call (constructors too), or, for a module only ever
@@ -85,7 +86,9 @@ const stringModules = {
         `import { createRequire } from 'node:module';`,
         `import { runInThisContext } from 'node:vm';`,
         `const req = createRequire(import.meta.url);`,
-        `export function evalModule(text, name) {`,
+        // Carried brotli-compressed (base64): ~600 KB of module text fits in ~150 KB; decompressed once, on first use.
+        `export function evalModule(packed, name) {`,
+        `  const text = req('node:zlib').brotliDecompressSync(Buffer.from(packed, 'base64')).toString('utf8');`,
         `  const module = { exports: {} };`,
         `  runInThisContext('(function (exports, require, module) {' + text + '\\n})', { filename: 'llm-report.mjs:' + name })(module.exports, req, module);`,
         `  return module.exports;`,
@@ -95,7 +98,9 @@ const stringModules = {
     b.onLoad({ filter: /.*/, namespace: 'llmr-string' }, async (args) => {
       const m = STRINGS[args.path];
       const text = await moduleText(args.path);
-      const head = [`import { evalModule } from 'llmr-string-runtime';`, `const text = ${JSON.stringify(text)};`];
+      // Fixed parameters: the same brotli gives the same bytes (test/release-reproducible.test.ts).
+      const packed = brotliCompressSync(Buffer.from(text, 'utf8'), { params: { [zlib.BROTLI_PARAM_QUALITY]: 11, [zlib.BROTLI_PARAM_SIZE_HINT]: Buffer.byteLength(text) } }).toString('base64');
+      const head = [`import { evalModule } from 'llmr-string-runtime';`, `const text = ${JSON.stringify(packed)};`];
       if (m.dynamic) {
         return { resolveDir: root, loader: 'js', contents: [...head, `const m = evalModule(text, ${JSON.stringify(args.path)});`,
           ...m.names.map((n) => (n === 'default' ? `export default m.default;` : `export const ${n} = m.${n};`))].join('\n') };
