@@ -52,7 +52,7 @@ describe('affected: code run outside the test process', () => {
     assert.equal(r.report?.summary.failed, 0, r.stderr);
     assert.equal(r.report?.run.git?.dirty, false);
     // The trap: no test's own coverage holds the files the children, the worker and vm ran.
-    const covered = new Set(r.report!.tests.flatMap((t) => (t.coverage ?? []).map((c) => c.file)));
+    const covered = new Set(r.report.tests.flatMap((t) => (t.coverage ?? []).map((c) => c.file)));
     for (const f of ['src/calc.js', 'src/work.js', 'src/snippet.js', 'fixtures/pass.test.js']) assert.ok(!covered.has(f), `${f} is in no test's coverage`);
   });
 
