@@ -60,7 +60,8 @@ export async function installPreload(selfUrl: string): Promise<void> {
   if (g[INSTALLED]) return;
   const env = childEnvironment();
   if (env.testContext) {
-    if (!env.workDir) return;
+    // Only in a test file node's runner started: not in a process a test starts (it inherits our NODE_OPTIONS).
+    if (!env.workDir || (env.runner !== undefined && process.ppid !== env.runner)) return;
     g[INSTALLED] = true;
     const entry = process.argv[1] ?? '<unknown>';
     await install(selfUrl, { workDir: env.workDir, captureCap: env.captureCap, coverage: env.coverage, own: env.own, entryOf: () => entry, first: entry, tap: true });

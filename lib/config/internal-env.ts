@@ -12,11 +12,20 @@ export const OWN_VAR = 'LLM_REPORT_INTERNAL_OWN';
 /** capture_output: the per-test output cap (bytes) the children keep, absent when capture is off. */
 export const CAPTURE_VAR = 'LLM_REPORT_INTERNAL_CAPTURE';
 
+/**
+ * The pid of node's runner process (where the reporter runs). node starts each test file directly, so a
+ * test child's parent is the runner; a process a test starts in turn (a CLI under test, a nested
+ * `node --test`) inherits NODE_OPTIONS and NODE_TEST_CONTEXT too, but must stay untouched.
+ */
+export const RUNNER_VAR = 'LLM_REPORT_INTERNAL_RUNNER';
+
 export type ChildCoverage = 'test' | 'file' | 'off';
 
 export interface ChildEnvironment {
-  /** Set only inside a node:test child process. */
+  /** Set inside a node:test child process (and inherited by whatever it starts). */
   testContext: string | undefined;
+  /** The runner's pid: the preload acts only in processes whose parent it is. */
+  runner: number | undefined;
   workDir: string | undefined;
   coverage: ChildCoverage;
   own: string | undefined;
@@ -26,7 +35,8 @@ export interface ChildEnvironment {
 
 export function childEnvironment(env: NodeJS.ProcessEnv = process.env): ChildEnvironment {
   const c = env[COVERAGE_VAR];
-  return { testContext: env.NODE_TEST_CONTEXT, workDir: env[WORK_DIR_VAR], coverage: c === 'file' || c === 'off' ? c : c === 'test' ? 'test' : 'off', own: env[OWN_VAR], captureCap: /^\d+$/.test(env[CAPTURE_VAR] ?? '') ? Number(env[CAPTURE_VAR]) : undefined };
+  const runner = /^\d+$/.test(env[RUNNER_VAR] ?? '') ? Number(env[RUNNER_VAR]) : undefined;
+  return { testContext: env.NODE_TEST_CONTEXT, runner, workDir: env[WORK_DIR_VAR], coverage: c === 'file' || c === 'off' ? c : c === 'test' ? 'test' : 'off', own: env[OWN_VAR], captureCap: /^\d+$/.test(env[CAPTURE_VAR] ?? '') ? Number(env[CAPTURE_VAR]) : undefined };
 }
 
 /**
@@ -60,6 +70,7 @@ export function userCoverage(env: NodeJS.ProcessEnv = process.env, execArgv: str
 /** Sets up the environment children inherit: our work dir, the coverage mode, our own files and the preload, appended to NODE_OPTIONS. */
 export function exportToChildren(workDir: string, preloadUrl: string, coverage: ChildCoverage, own: string, env: NodeJS.ProcessEnv = process.env, captureCap?: number): void {
   env[WORK_DIR_VAR] = workDir;
+  env[RUNNER_VAR] = String(process.pid);
   if (captureCap !== undefined) env[CAPTURE_VAR] = String(captureCap);
   else delete env[CAPTURE_VAR];
   env[COVERAGE_VAR] = coverage;
@@ -83,7 +94,7 @@ export function sourceDateEpoch(env: NodeJS.ProcessEnv = process.env): number | 
  */
 export function toolChildEnv(env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
   const out: NodeJS.ProcessEnv = { ...env };
-  for (const k of [WORK_DIR_VAR, COVERAGE_VAR, OWN_VAR, CAPTURE_VAR, 'NODE_TEST_CONTEXT']) delete out[k];
+  for (const k of [WORK_DIR_VAR, RUNNER_VAR, COVERAGE_VAR, OWN_VAR, CAPTURE_VAR, 'NODE_TEST_CONTEXT']) delete out[k];
   if (out.NODE_OPTIONS) {
     const ours = /(?:llm-report\.mjs|preload-entry\.js|\.llm-report\/preload\.mjs)$/;
     const kept = out.NODE_OPTIONS.split(/\s+/).filter((o) => o !== '' && !(o.startsWith('--import=') && ours.test(o)));
