@@ -4,23 +4,17 @@
 // git checkout, and refused refs. Every record is checked against schemas/report.schema.json.
 import { describe, it, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { cleanEnv, copyFixture, runNodeTest } from './helpers/run.js';
+import { runNodeTest } from './helpers/run.js';
+import { git, gitFixture } from './helpers/git-repo.js';
 import { cliInProcess } from './helpers/evidence.js';
 import { validateReport } from '../lib/generated/validate-report.js';
 import { parseDiff } from '../lib/impact/diff.js';
 import { changeCoverage } from '../lib/impact/changes.js';
 import { fileFacts } from '../lib/impact/line-index.js';
 import type { ChangedFile, ChangesRecord, Report, TestLine } from '../lib/types.js';
-
-function git(dir: string, ...args: string[]): string {
-  const r = spawnSync('git', ['-c', 'user.email=t@example.invalid', '-c', 'user.name=t', '-c', 'init.defaultBranch=main', ...args], { cwd: dir, encoding: 'utf8', env: cleanEnv() });
-  assert.equal(r.status, 0, `git ${args.join(' ')}: ${r.stderr}`);
-  return r.stdout;
-}
 
 function edit(dir: string, file: string, change: (text: string) => string): void {
   const p = path.join(dir, file);
@@ -41,14 +35,11 @@ const fileOf = (c: ChangesRecord, file: string): ChangedFile => {
 
 /** The impact fixture on branch main, then a feature branch with every kind of change, committed. */
 function checkout(): { dir: string; mainSha: string } {
-  const dir = copyFixture('impact');
-  writeFileSync(path.join(dir, '.gitignore'), 'node_modules/\nllm-report/\nstream.ndjson\ntap.txt\nout*/\n');
-  mkdirSync(path.join(dir, 'docs'));
-  writeFileSync(path.join(dir, 'docs/notes.md'), '# notes\n');
-  writeFileSync(path.join(dir, 'docs/guide.md'), '# guide\n');
-  git(dir, 'init', '-q');
-  git(dir, 'add', '-A');
-  git(dir, 'commit', '-qm', 'base');
+  const dir = gitFixture('impact', ['out*/'], (d) => {
+    mkdirSync(path.join(d, 'docs'));
+    writeFileSync(path.join(d, 'docs/notes.md'), '# notes\n');
+    writeFileSync(path.join(d, 'docs/guide.md'), '# guide\n');
+  });
   const mainSha = git(dir, 'rev-parse', 'HEAD').trim();
   git(dir, 'checkout', '-q', '-b', 'feature');
   // modified: line 2 (run by both label tests), and a new function no test calls (lines 10-13; 8 blank, 9 a comment)
@@ -115,12 +106,12 @@ describe('coverage of a change (--base)', () => {
     const r = runNodeTest(dir, { env: { LLM_REPORT_CHANGES__BASE: 'main' } });
     const report = readReport(path.join(dir, 'llm-report'));
     assert.equal(report.changes?.base_from, 'option');
-    assert.deepEqual(fileOf(report.changes!, 'src/label.js').uncovered, [11, 12, 13]);
+    assert.deepEqual(fileOf(report.changes, 'src/label.js').uncovered, [11, 12, 13]);
     assert.match(r.stderr, /llm-report: changes since main: 3 of 6/);
     const html = readFileSync(path.join(dir, 'llm-report', 'report.html'), 'utf8');
     assert.ok(/<section id="changes"/.test(html), "html check 1: " + (/<section id="changes"[^]*?<\/section>/.exec(html)?.[0] ?? "no Changes section"));
     assert.ok(/<a href="#changes">Changes<\/a>/.test(html), "html check 2: " + (/<section id="changes"[^]*?<\/section>/.exec(html)?.[0] ?? "no Changes section"));
-    const id = fileOf(report.changes!, 'src/label.js').lines[0]!.tests[0]!;
+    const id = fileOf(report.changes, 'src/label.js').lines[0]!.tests[0]!;
     assert.ok(html.includes(`<a href="#test-${encodeURIComponent(id)}">`), 'each test links to its anchor on the page');
     assert.ok(/<tr class="s-failed"><td class="n mono">11<\/td><td><span class="badge s-failed">uncovered<\/span>/.test(html), "html check 3: " + (/<section id="changes"[^]*?<\/section>/.exec(html)?.[0] ?? "no Changes section"));
     assert.ok(/src&#x2F;bounds\.js<\/span> <span class="badge">renamed<\/span> <span class="muted">from <span class="mono">src&#x2F;limits\.js/.test(html), "html check 4: " + (/<section id="changes"[^]*?<\/section>/.exec(html)?.[0] ?? "no Changes section"));

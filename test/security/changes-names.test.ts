@@ -7,10 +7,10 @@
 // Real run: a git checkout, a real `node --test` under GITHUB_ACTIONS=true on a pull_request event.
 import { describe, it, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { cleanEnv, copyFixture, runNodeTest } from '../helpers/run.js';
+import { runNodeTest } from '../helpers/run.js';
+import { git, gitFixture } from '../helpers/git-repo.js';
 import { annotationCommands } from '../../lib/ci/github.js';
 import { renderMarkdownSummary } from '../../lib/render/markdown.js';
 import { renderHtml } from '../../lib/render/html/index.js';
@@ -18,23 +18,13 @@ import type { Report } from '../../lib/types.js';
 
 const NAMES = ['src/evil\n::error::pwned.js', 'src/a::b,c.js', 'src/</script><img src=x onerror=alert(1)>.js', 'src/[x](javascript:alert(1)).js'];
 
-function git(dir: string, ...args: string[]): string {
-  const r = spawnSync('git', ['-c', 'user.email=t@example.invalid', '-c', 'user.name=t', '-c', 'init.defaultBranch=main', ...args], { cwd: dir, encoding: 'utf8', env: cleanEnv() });
-  assert.equal(r.status, 0, `git ${args.join(' ')}: ${r.stderr}`);
-  return r.stdout;
-}
-
 describe('coverage of a change: hostile file names stay names', () => {
   let dir: string;
   let stderr: string;
   let summary: string;
   let report: Report;
   before(() => {
-    dir = copyFixture('impact');
-    writeFileSync(path.join(dir, '.gitignore'), 'node_modules/\nllm-report/\nstream.ndjson\ntap.txt\nsummary.md\n');
-    git(dir, 'init', '-q');
-    git(dir, 'add', '-A');
-    git(dir, 'commit', '-qm', 'base');
+    dir = gitFixture('impact', ['summary.md']);
     git(dir, 'checkout', '-q', '-b', 'feature');
     for (const name of NAMES) {
       mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
