@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { axe, launch, noBrowser, openReport, ready, type Opened } from './helpers/browser.js';
+import { axe, launch, noBrowser, assertClean as clean, openReport, ready, type Opened } from './helpers/browser.js';
 import { cli, readOutputs, runInto } from './helpers/aggregate.js';
 import { XSS, XSS_TEXT } from './helpers/fake-report.js';
 import { copyFixture, REPO } from './helpers/run.js';
@@ -41,11 +41,6 @@ async function openFile(policy: string, hash?: string): Promise<Opened> {
   return o;
 }
 
-function clean(o: Opened): void {
-  assert.deepEqual(o.blocked, [], 'no request besides the document');
-  assert.deepEqual(o.consoleErrors, [], 'no console errors');
-  assert.deepEqual(o.pageErrors, [], 'no page errors');
-}
 
 const rowIds = (page: Page): Promise<string[]> => page.$$eval('#rows .row.t a', (els) => els.map((e) => (e.getAttribute('href') ?? '').replace('#test-', '')));
 const historyItems = (page: Page): Promise<Array<{ status: string; text: string }>> =>

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser } from 'playwright-core';
-import { launch, noBrowser, openReport, ready, type Opened } from './helpers/browser.js';
+import { launch, noBrowser, assertClean as clean, openReport, ready, type Opened } from './helpers/browser.js';
 import { copyFixture, runNodeTest, type RunResult } from './helpers/run.js';
 import type { Report } from '../lib/types.js';
 
@@ -30,11 +30,6 @@ async function open(hash?: string): Promise<Opened> {
   const o = await openReport(browser, { file: path.join(run.dir, 'llm-report', 'report.html') }, hash ? { hash } : {});
   await ready(o.page);
   return o;
-}
-function clean(o: Opened): void {
-  assert.deepEqual(o.blocked, [], 'no request besides the document');
-  assert.deepEqual(o.consoleErrors, [], 'no console errors');
-  assert.deepEqual(o.pageErrors, [], 'no page errors');
 }
 /** From report.json: the tests (names) that executed `line` of FILE. */
 function expectedAt(line: number): string[] {

@@ -7,32 +7,18 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { readFileSync, readdirSync, writeFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
-import { cleanEnv, copyFixture, runNodeTest, NODE, REPO } from './helpers/run.js';
+import { cleanEnv, runNodeTest, NODE, REPO } from './helpers/run.js';
 import { cliInProcess } from './helpers/evidence.js';
+import { failingFiles, git, gitFixture } from './helpers/git-repo.js';
 import { parseDiff } from '../lib/impact/diff.js';
 import { specifiers, resolveSpecifier } from '../lib/impact/imports.js';
 
 const TEST_FILES = ['test/factor.test.js', 'test/flags.test.js', 'test/label.test.js', 'test/limits.test.js', 'test/units.test.js'];
 
-function git(dir: string, ...args: string[]): string {
-  const r = spawnSync('git', ['-c', 'user.email=t@example.invalid', '-c', 'user.name=t', ...args], { cwd: dir, encoding: 'utf8', env: cleanEnv() });
-  assert.equal(r.status, 0, `git ${args.join(' ')}: ${r.stderr}`);
-  return r.stdout;
-}
-
 async function affected(dir: string, ...args: string[]): Promise<{ files: string[]; all: boolean; reasons: Array<{ file: string; why: string }> }> {
   const r = await cliInProcess(['affected', '--format', 'json', ...args], dir);
   assert.equal(r.status, 0, r.stderr);
   return JSON.parse(r.stdout) as { files: string[]; all: boolean; reasons: Array<{ file: string; why: string }> };
-}
-
-/** The test files that fail in a full run of the working tree, by node's own events. */
-function failingFiles(dir: string): string[] {
-  const reporter = path.join(dir, '.failing-reporter.mjs');
-  writeFileSync(reporter, "export default async function* (s) { for await (const e of s) if (e.type === 'test:fail' && e.data.file) yield e.data.file + '\\n'; }\n");
-  const r = spawnSync(NODE, ['--test', `--test-reporter=${reporter}`, ...TEST_FILES], { cwd: dir, encoding: 'utf8', env: cleanEnv() });
-  rmSync(reporter);
-  return [...new Set(r.stdout.split('\n').filter(Boolean).map((f) => path.relative(dir, f).split(path.sep).join('/')))].sort();
 }
 
 function edit(dir: string, file: string, change: (text: string) => string): void {
@@ -43,11 +29,7 @@ function edit(dir: string, file: string, change: (text: string) => string): void
 describe('llm-report affected (impact fixture in a git checkout)', () => {
   let dir: string;
   before(() => {
-    dir = copyFixture('impact');
-    writeFileSync(path.join(dir, '.gitignore'), 'node_modules/\nllm-report/\nstream.ndjson\ntap.txt\n');
-    git(dir, 'init', '-q');
-    git(dir, 'add', '-A');
-    git(dir, 'commit', '-qm', 'base');
+    dir = gitFixture('impact', []);
     const r = runNodeTest(dir);
     assert.ok(r.report?.run.git?.sha, `the run recorded its commit: ${r.stderr}`);
     assert.equal(r.report.run.git.dirty, false, 'our own outputs do not make the tree dirty');
@@ -171,7 +153,7 @@ describe('llm-report affected (impact fixture in a git checkout)', () => {
     let caught = 0;
     for (const m of mutants) {
       writeFileSync(path.join(dir, m.file), m.text);
-      const failing = failingFiles(dir);
+      const failing = failingFiles(dir, TEST_FILES);
       const sel = (await affected(dir)).files;
       restore();
       const missed = failing.filter((f) => !sel.includes(f));

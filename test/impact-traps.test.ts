@@ -4,20 +4,14 @@
 // `node --test` run, and checks the selection holds them and says why.
 import { describe, it, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { readFileSync, writeFileSync, rmSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { cleanEnv, copyFixture, runNodeTest, NODE } from './helpers/run.js';
+import { runNodeTest } from './helpers/run.js';
 import { cliInProcess } from './helpers/evidence.js';
+import { failingFiles, gitFixture } from './helpers/git-repo.js';
 
 const TEST_FILES = ['test/cli.test.js', 'test/data.test.js', 'test/other.test.js', 'test/vm.test.js', 'test/worker.test.js'];
 const STARTERS = ['test/cli.test.js', 'test/vm.test.js', 'test/worker.test.js'];
-
-function git(dir: string, ...args: string[]): string {
-  const r = spawnSync('git', ['-c', 'user.email=t@example.invalid', '-c', 'user.name=t', ...args], { cwd: dir, encoding: 'utf8', env: cleanEnv() });
-  assert.equal(r.status, 0, `git ${args.join(' ')}: ${r.stderr}`);
-  return r.stdout;
-}
 
 interface Answer {
   files: string[];
@@ -31,23 +25,10 @@ async function affected(dir: string, ...args: string[]): Promise<Answer> {
   return JSON.parse(r.stdout) as Answer;
 }
 
-/** The test files that fail in a full run of the working tree, by node's own events. */
-function failingFiles(dir: string): string[] {
-  const reporter = path.join(dir, '.failing-reporter.mjs');
-  writeFileSync(reporter, "export default async function* (s) { for await (const e of s) if (e.type === 'test:fail' && e.data.file) yield e.data.file + '\\n'; }\n");
-  const r = spawnSync(NODE, ['--test', `--test-reporter=${reporter}`, ...TEST_FILES], { cwd: dir, encoding: 'utf8', env: cleanEnv() });
-  rmSync(reporter);
-  return [...new Set(r.stdout.split('\n').filter(Boolean).map((f) => path.relative(dir, f).split(path.sep).join('/')))].sort();
-}
-
 describe('affected: code run outside the test process', () => {
   let dir: string;
   before(() => {
-    dir = copyFixture('impact-spawn');
-    writeFileSync(path.join(dir, '.gitignore'), 'node_modules/\nllm-report/\nstream.ndjson\ntap.txt\n');
-    git(dir, 'init', '-q');
-    git(dir, 'add', '-A');
-    git(dir, 'commit', '-qm', 'base');
+    dir = gitFixture('impact-spawn', []);
     const r = runNodeTest(dir, { files: TEST_FILES });
     assert.equal(r.report?.summary.failed, 0, r.stderr);
     assert.equal(r.report?.run.git?.dirty, false);
@@ -62,7 +43,7 @@ describe('affected: code run outside the test process', () => {
     const before = readFileSync(p, 'utf8');
     writeFileSync(p, change(before));
     try {
-      assert.deepEqual(failingFiles(dir), expected, 'the mutation is caught by exactly these test files');
+      assert.deepEqual(failingFiles(dir, TEST_FILES), expected, 'the mutation is caught by exactly these test files');
       const a = await affected(dir);
       for (const f of expected) assert.ok(a.files.includes(f), `${f} fails and must be selected; selected: ${a.files.join(', ')}`);
       await also?.();

@@ -1,6 +1,7 @@
 // Real headless Chromium (the system's, else the build @sparticuz/chromium carries; driven by
 // playwright-core) for the HTML report tests: opens a report from a file:// URL and records every
 // request the page makes, console errors and page errors.
+import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -76,4 +77,11 @@ export async function axe(page: Page, axeSource: string): Promise<Array<{ id: st
   const result = await page.evaluate<Array<{ id: string; impact: string; help: string; nodes: string[] }>>(`axe.run(document, { resultTypes: ['violations'] }).then((r) =>
     r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 5).map((n) => n.target.join(' ')) })))`);
   return result;
+}
+
+/** The page made no request besides the document and logged no error. */
+export function assertClean(o: Opened): void {
+  assert.deepEqual(o.blocked, [], 'no request besides the document');
+  assert.deepEqual(o.consoleErrors, [], 'no console errors');
+  assert.deepEqual(o.pageErrors, [], 'no page errors');
 }
