@@ -5,20 +5,11 @@
 // (v8-to-istanbul's line split, the union of expanded line sets) on seeded random inputs.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { random } from './helpers/faults.js';
 import { sourceLines } from '../lib/coverage/source-lines.js';
 import { fromRanges, toRanges, unionRanges, type LineRange } from '../lib/coverage/ranges.js';
 
-/** mulberry32 */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const rng = (seed: number): (() => number) => random(seed).next;
 
 /** The definition: v8-to-istanbul's split after each newline, every hint expression on every line. */
 function referenceLines(source: string): { starts: number[]; ends: number[]; ignored: number[]; eof: number } {
