@@ -76,7 +76,9 @@ describe('coverage of a change: hostile file names stay names', () => {
     const section = /<section id="changes"[^]*?<\/section>/.exec(html)?.[0] ?? '';
     assert.ok(section.includes('src&#x2F;&lt;&#x2F;script&gt;&lt;img src&#x3D;x onerror&#x3D;alert(1)&gt;.js'), section);
     assert.ok(!/<img|<\/script>|onerror=/.test(section), section);
-    assert.equal(html.match(/<script\b/g)?.length, 3, 'only the page own scripts (theme, page, data)');
+    // Only the page's own: theme and page script, the data block and the sources block (JSON, not run).
+    const scripts = [...html.matchAll(/<script\b([^>]*)>/g)].map((m) => m[1]!.trim());
+    assert.deepEqual(scripts, ['', 'type="application/json" id="llmr-data"', '', 'type="application/json" id="llmr-src"'], 'only the page own scripts');
   });
 
   it('job summary: names escaped, no tag, link or second line from them', () => {
