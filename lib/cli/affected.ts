@@ -12,6 +12,7 @@ import { selectAffected, type Selection } from '../impact/select.js';
 import { toolChildEnv } from '../config/internal-env.js';
 import type { Report } from '../types.js';
 import { readRunData, type RunData } from './run-data.js';
+import { runGit as git } from './git.js';
 import { commandArgs } from './args.js';
 import type { CommandIO } from './io.js';
 
@@ -42,11 +43,6 @@ no change). Exit status: 0 (a selection, possibly empty, was printed); 2 usage e
 unreadable run.`;
 
 const TEST_PATTERNS = ['**/*.test.{cjs,mjs,js,cts,mts,ts}', '**/*-test.{cjs,mjs,js,cts,mts,ts}', '**/*_test.{cjs,mjs,js,cts,mts,ts}', '**/test-*.{cjs,mjs,js,cts,mts,ts}', '**/test.{cjs,mjs,js,cts,mts,ts}', '**/test/**/*.{cjs,mjs,js,cts,mts,ts}'];
-
-function git(cwd: string, args: string[]): { ok: boolean; out: string; err: string } {
-  const r = spawnSync('git', args, { cwd, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024, env: toolChildEnv() });
-  return { ok: r.status === 0, out: r.stdout ?? '', err: (r.stderr || r.error?.message || '').trim() };
-}
 
 /** Why nothing from the diff can be trusted, if so: no commit recorded or known here, another Node. */
 function distrust(cwd: string, report: Report | undefined, base: string | undefined): string | undefined {

@@ -1,15 +1,14 @@
 // Coverage of a change, the IO edge: runs git (argv arrays, no shell, a timeout, the user's diff
 // settings overridden) and hands the parsed diff to lib/impact/changes.ts. Every git problem becomes a
 // named condition in the record, never a throw. Used by fold, aggregate, render and the reporter.
-import { spawnSync } from 'node:child_process';
 import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { ChangesBase } from '../config/ci-env.js';
-import { toolChildEnv } from '../config/internal-env.js';
 import { BLANK_OR_COMMENT, parseDiff, type FileChange } from '../impact/diff.js';
 import { fileFacts } from '../impact/line-index.js';
 import { changeCoverage, type ChangesMeta } from '../impact/changes.js';
 import type { ChangesRecord, CoverageLine, GitInfo, TestLine } from '../types.js';
+import { runGit, type GitResult } from './git.js';
 
 export type ChangesRequest = ChangesBase;
 
@@ -28,9 +27,10 @@ const GIT_TIMEOUT_MS = 30_000;
 const MAX_UNTRACKED_BYTES = 4 * 1024 * 1024;
 const FETCH_HINT = 'fetch more history: `git fetch --deepen=100` (or `git fetch origin <base-branch>`), or in GitHub Actions check out with `fetch-depth: 0`';
 
-function git(cwd: string, args: string[]): { ok: boolean; out: string; err: string } {
-  const r = spawnSync('git', ['-c', 'core.quotePath=true', ...args], { cwd, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024, timeout: GIT_TIMEOUT_MS, env: toolChildEnv() });
-  return { ok: r.status === 0, out: r.stdout ?? '', err: (r.stderr || r.error?.message || '').trim().split('\n')[0] ?? '' };
+/** Names always quoted (parseDiff decodes them), whatever the user's core.quotePath; messages keep git's first line. */
+function git(cwd: string, args: string[]): GitResult {
+  const r = runGit(cwd, ['-c', 'core.quotePath=true', ...args], GIT_TIMEOUT_MS);
+  return { ...r, err: r.err.split('\n')[0] ?? '' };
 }
 
 /** A ref we hand to git: never an option (`--output=x`), no control characters or whitespace. */
