@@ -3,7 +3,7 @@
 
 // Minor: optional fields added (1.1.0: coverage `profile`; 1.2.0: test `node_status`, counts.tests includes
 // incomplete); a reader refuses newer minors (lib/aggregate/schema-version.ts).
-export const SCHEMA_VERSION = '1.2.0';
+export const SCHEMA_VERSION = '1.3.0';
 
 export type TestStatus = 'passed' | 'failed' | 'skipped' | 'todo' | 'cancelled' | 'incomplete';
 export type RunStatus = 'passed' | 'failed' | 'incomplete' | 'aborted';
@@ -254,6 +254,8 @@ export interface CoverageLine {
   branches: { covered: number; total: number };
   /** Since schema 1.1.0: each process's V8 function coverage, what the two counts above are computed from (lib/coverage/profile.ts). */
   profiles?: ProfileFunction[][];
+  /** Since schema 1.3.0, compiled code: each process's profile at the generated file's offsets, merged then mapped as c8 does (lib/coverage/generated.ts). */
+  generated?: { file: string; digest: string; profiles: ProfileFunction[][] };
 }
 
 /** One function of a file's whole-run V8 profile: identity (name, offsets) and counts. */

@@ -5,12 +5,11 @@ import { Session } from 'node:inspector';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { SourceMapPayload } from 'node:module';
 import { sourceLines, type SourceLines } from '../lib/coverage/source-lines.js';
 import { coveredLines, coveredOriginalLines, toOriginalProfile, type V8Function } from '../lib/coverage/v8-lines.js';
 import { toRanges, type LineRange } from '../lib/coverage/ranges.js';
-import { addTakes, wholeProcess } from '../lib/coverage/intervals.js';
-import { rangeMap, readMapUrl, sourceMappingUrl, type RangeMap } from '../lib/coverage/source-map.js';
+import { addTakes, normalized, wholeProcess } from '../lib/coverage/intervals.js';
+import { loadRangeMap, textDigest, type RangeMap } from '../lib/coverage/source-map.js';
 
 interface ScriptCoverage {
   scriptId: string;
@@ -34,7 +33,15 @@ export interface ScriptTotals {
   pending: V8Function[][];
   /** Compiled code: its map, to move the merged profile to the original's offsets when it is read. */
   map?: RangeMap;
+  /** Compiled code: the generated file the offsets belong to. */
+  generated?: string;
   text?: string;
+}
+
+/** A process's whole profile of a file; compiled code also in the generated file's own offsets, for c8's merge-then-map. */
+export interface ProcessProfile {
+  functions: V8Function[];
+  generated?: { file: string; digest: string; functions: V8Function[] };
 }
 
 export interface SourceInfo {
@@ -128,13 +135,7 @@ export class CoverageCollector {
       const disk = readFileSync(file, 'utf8');
       // Node's own type stripping keeps every offset; a loader's compiled text differs from the file.
       const text = TS_URL.test(file) ? (this.#v8Source(scriptId) ?? disk) : disk;
-      const url = sourceMappingUrl(text);
-      let map: RangeMap | undefined;
-      if (url) {
-        const where = readMapUrl(url, file);
-        const payload = where.payload ?? (where.file ? (JSON.parse(readFileSync(where.file, 'utf8')) as SourceMapPayload) : undefined);
-        if (payload) map = rangeMap(text, payload, where.file ? path.dirname(where.file) : path.dirname(file), readText);
-      }
+      const map = loadRangeMap(file, text, readText);
       const lines = sourceLines(text);
       script = { lines, map, owner: map?.sources.length === 1 ? map.sources[0]!.file : file, text };
       if (map) {
@@ -163,13 +164,20 @@ export class CoverageCollector {
     t.pending = [];
   }
 
-  /** This process's whole profile of a file: every interval merged (compiled code: at the original's offsets). */
-  profile(file: string): V8Function[] {
+  /**
+   * This process's whole profile of a file, every interval merged, raw as NODE_V8_COVERAGE would write it
+   * (c8 merges processes raw, then normalizes). Compiled code: that raw profile at the generated file's
+   * offsets, to be merged with the other processes' and then mapped, as c8 does; plus this process's
+   * profile mapped to the original, for when the generated file cannot be read back at the fold.
+   */
+  profile(file: string): ProcessProfile {
     const t = this.totals.get(file);
-    if (!t) return [];
+    if (!t) return { functions: [] };
     this.#merge(t);
     const whole = wholeProcess(t.merged);
-    return t.map ? toOriginalProfile(t.map, 0, whole) : whole;
+    if (!t.map || t.generated === undefined || t.text === undefined) return { functions: whole };
+    const generated = { file: t.generated, digest: textDigest(t.text), functions: structuredClone(whole) };
+    return { functions: toOriginalProfile(t.map, 0, normalized(whole)), generated };
   }
 
   #inProject(file: string): boolean {
@@ -203,7 +211,7 @@ export class CoverageCollector {
       const s = this.#script(file, script.scriptId, script.functions);
       if (!s) continue;
       let totals = this.totals.get(s.owner);
-      if (!totals) this.totals.set(s.owner, (totals = { merged: [], pending: [], map: s.owner !== file ? s.map : undefined, text: s.text }));
+      if (!totals) this.totals.set(s.owner, (totals = { merged: [], pending: [], ...(s.owner !== file ? { map: s.map, generated: file } : {}), text: s.text }));
       totals.pending.push(script.functions);
       if (totals.pending.length >= MERGE_BATCH) this.#merge(totals);
       const add = (target: string, ran: number[]): void => {

@@ -231,7 +231,10 @@ async function install(selfUrl: string, setup: Setup): Promise<(code: number) =>
       write({ k: 'out', f: current, fn: null, o: 0, out });
     }
     if (coverage) {
-      for (const file of coverage.totals.keys()) write({ k: 'covsum', f: current, file, functions: coverage.profile(file) });
+      for (const file of coverage.totals.keys()) {
+        const { functions, generated } = coverage.profile(file);
+        write({ k: 'covsum', f: current, file, functions, ...(generated ? { gen: generated } : {}) });
+      }
     }
     journal.close(code, setup.first);
   };

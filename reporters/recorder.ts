@@ -279,7 +279,9 @@ export class RunRecorder {
     const recovered = reconcile(journals, normalizer.reported, ctx);
     for (const rec of recovered.tests) this.record(rec);
     this.warnings.push(...normalizer.warnings, ...recovered.warnings, ...this.#children.warnings, ...endWarnings(this.#evidence));
-    const coverage = (this.#opts.coverage.mode === 'off' ? [] : coverageLines(journals, ctx.root, this.#keep)).map((c) => this.record(c) as CoverageLine);
+    const whole = this.#opts.coverage.mode === 'off' ? { coverage: [], warnings: [] } : coverageLines(journals, ctx.root, this.#keep);
+    const coverage = whole.coverage.map((c) => this.record(c) as CoverageLine);
+    this.warnings.push(...whole.warnings);
     const shared = this.records.filter((r) => r.type === 'test' && r.coverage_shared).length;
     if (shared > 0) this.warnings.push(warning('LLMR_COVERAGE_SHARED', `${shared} test(s) ran concurrently with other tests in the same process: their lines cannot be attributed and are left out (they still count in the whole-run totals)`));
     const between = betweenTests(journals, ctx.root);

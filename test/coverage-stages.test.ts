@@ -157,7 +157,7 @@ describe('coverage stages on real V8 profiles', () => {
       'j',
     ).journal;
     const ref = await reference(file, hinted, fns);
-    const [line] = coverageLines([journal], dir, (f) => f === 'hinted-whole.js');
+    const [line] = coverageLines([journal], dir, (f) => f === 'hinted-whole.js').coverage;
     assert.deepEqual([[line!.functions.covered, line!.functions.total], [line!.branches.covered, line!.branches.total]], [ref.functions, ref.branches]);
     assert.deepEqual(line!.lines.covered, toRanges(ref.covered));
   });
@@ -193,7 +193,7 @@ describe('coverage stages on real V8 profiles', () => {
     assert.deepEqual(a.warnings.map((w) => [w.code, w.message.split(': ')[0]]), [['LLMR_CHILD_JOURNAL_UNREADABLE', 'child-1.ndjson:5']]);
     assert.equal(parseChildJournal('{"no":"kind"}\n', 'j').warnings[0]!.message, 'j:1: not a journal record');
 
-    const [line, ...rest] = coverageLines([a.journal, b.journal], dir, (f) => f.endsWith('.js'));
+    const [line, ...rest] = coverageLines([a.journal, b.journal], dir, (f) => f.endsWith('.js')).coverage;
     assert.deepEqual(rest, [], 'files outside the root are left out');
     const ref = await reference(calc, CALC, mergeFunctions([positive, negative]));
     assert.equal(line!.file, 'calc.js');
@@ -201,7 +201,7 @@ describe('coverage stages on real V8 profiles', () => {
     assert.deepEqual([line!.functions.covered, line!.functions.total], ref.functions);
     assert.deepEqual([line!.branches.covered, line!.branches.total], ref.branches);
     assert.deepEqual(lineRatio(line!), ratio(ref.covered.length, ref.total));
-    assert.deepEqual(coverageLines([a.journal], dir, () => false), [], 'keep() filters files');
+    assert.deepEqual(coverageLines([a.journal], dir, () => false).coverage, [], 'keep() filters files');
 
     const lcov = toLcov([line!]);
     assert.ok(lcov.startsWith('TN:\nSF:calc.js\n'));

@@ -5,8 +5,10 @@
 // reports (lib/coverage/profile.ts says why merged profiles would not). A run without profiles (schema
 // 1.0.0, or no process exited normally) leaves only counts: then the largest is kept, a lower bound, and
 // the file is named so nobody takes it for exact.
+import path from 'node:path';
 import { profileCounts, sortProfiles } from '../coverage/profile.js';
 import { sourceLines } from '../coverage/source-lines.js';
+import { generatedCounts } from '../coverage/generated.js';
 import { compareText } from './text.js';
 import type { CoverageLine, LineRange } from '../types.js';
 
@@ -30,13 +32,15 @@ export interface UnionResult {
   coverage: CoverageLine[];
   /** Files whose function and branch totals are a lower bound (some run had counts, no profile). */
   inexact: string[];
+  /** Compiled files whose profiles could not be merged in generated space, with why (LLMR_BRANCHES_APPROXIMATE). */
+  approximate: Array<{ file: string; why: string }>;
 }
 
 /**
  * The one place coverage of several runs is combined. `read` gives a source file's text (by its
  * repo-relative path), for its coverage ignore hints, as the runs counted them.
  */
-export function unionCoverage(perRun: ReadonlyArray<readonly CoverageLine[]>, read: (file: string) => string | undefined = () => undefined): UnionResult {
+export function unionCoverage(perRun: ReadonlyArray<readonly CoverageLine[]>, read: (file: string) => string | undefined = () => undefined, root?: string): UnionResult {
   const byFile = new Map<string, CoverageLine[]>();
   for (const lines of perRun) {
     for (const c of lines) {
@@ -46,6 +50,7 @@ export function unionCoverage(perRun: ReadonlyArray<readonly CoverageLine[]>, re
     }
   }
   const inexact: string[] = [];
+  const approximate: UnionResult['approximate'] = [];
   const coverage = [...byFile.keys()].sort(compareText).map((file): CoverageLine => {
     const list = byFile.get(file)!;
     const line: CoverageLine = {
@@ -59,10 +64,29 @@ export function unionCoverage(perRun: ReadonlyArray<readonly CoverageLine[]>, re
       // Every process of every run, merged at once: the same set one unsharded run merges.
       const profiles = sortProfiles(list.flatMap((c) => c.profiles!));
       const text = read(file);
-      Object.assign(line, profileCounts(profiles, text === undefined ? undefined : sourceLines(text)));
+      const lines = text === undefined ? undefined : sourceLines(text);
+      Object.assign(line, profileCounts(profiles, lines));
       line.profiles = profiles;
+      const gens = list.map((c) => c.generated);
+      if (gens.some((g) => g)) {
+        // Compiled code: merged at the generated file's offsets, then mapped (what each run did).
+        const g = gens[0];
+        let why: string | undefined;
+        if (!gens.every((x) => x && g && x.file === g.file && x.digest === g.digest)) why = 'the runs ran different builds of it, or some did not record it';
+        else if (root === undefined) why = 'no checkout to read its compiled file from';
+        else {
+          const merged = { file: g!.file, digest: g!.digest, profiles: sortProfiles(gens.flatMap((x) => x!.profiles)) };
+          const exact = generatedCounts(path.resolve(root, file), { ...merged, file: path.resolve(root, merged.file) }, (f) => read(path.relative(root, f)), lines);
+          if (typeof exact === 'string') why = exact;
+          else {
+            Object.assign(line, exact);
+            line.generated = merged;
+          }
+        }
+        if (why) approximate.push({ file, why });
+      }
     } else if (list.length > 1) inexact.push(file);
     return line;
   });
-  return { coverage, inexact };
+  return { coverage, inexact, approximate };
 }

@@ -31,8 +31,11 @@ export interface Aggregated {
   lines: Line[];
 }
 
-/** `read`: a source file's text by its repo-relative path (for coverage ignore hints), where there is a checkout. */
-export function aggregate(sources: readonly Source[], policy: AggregatePolicy, read?: (file: string) => string | undefined): Aggregated {
+/**
+ * `read`: a source file's text by its repo-relative path (for coverage ignore hints), where there is a
+ * checkout; `root`: that checkout (compiled code's source maps are resolved from it).
+ */
+export function aggregate(sources: readonly Source[], policy: AggregatePolicy, read?: (file: string) => string | undefined, root?: string): Aggregated {
   if (sources.length === 0) throw new AggregateError('no inputs to aggregate');
   const warnings: Warning[] = [];
   const runs = dedupeRuns(sources.map(toRun), warnings);
@@ -43,7 +46,7 @@ export function aggregate(sources: readonly Source[], policy: AggregatePolicy, r
   const { records, unique } = picked;
   const contributingRuns = picked.contributing.flatMap((g) => g.runs);
 
-  const coverage = wholeRunCoverage(contributingRuns, warnings, read);
+  const coverage = wholeRunCoverage(contributingRuns, warnings, read, root);
   const tests = records.filter((r): r is TestLine => r.type === 'test');
   warnings.push(...flakyWarnings(tests, history));
   const info: AggregateInfo = {
@@ -76,7 +79,7 @@ function withHistory(t: TestLine, history: History): void {
 }
 
 /** Union of the runs' coverage; runs that have none while others have some are named (the union is partial). */
-function wholeRunCoverage(runs: readonly Run[], warnings: Warning[], read?: (file: string) => string | undefined): CoverageLine[] {
+function wholeRunCoverage(runs: readonly Run[], warnings: Warning[], read?: (file: string) => string | undefined, root?: string): CoverageLine[] {
   const withLines = runs.filter((r) => r.coverage.length > 0);
   if (withLines.length === 0) return [];
   const without = runs.filter((r) => r.coverage.length === 0 && (r.source.coverageTotalsOnly || r.start?.coverage_mode === undefined || r.start.coverage_mode === 'off'));
@@ -85,7 +88,8 @@ function wholeRunCoverage(runs: readonly Run[], warnings: Warning[], read?: (fil
       warning('LLMR_AGG_COVERAGE_PARTIAL', `whole-run coverage leaves out ${without.map((r) => `${r.source.path} (${r.source.coverageTotalsOnly ? 'a report.json holds totals, not lines' : 'coverage off'})`).join(', ')}`),
     );
   }
-  const union = unionCoverage(withLines.map((r) => r.coverage), read);
+  const union = unionCoverage(withLines.map((r) => r.coverage), read, root);
+  for (const a of union.approximate) warnings.push(warning('LLMR_BRANCHES_APPROXIMATE', `${a.file}: ${a.why}`, { file: a.file }));
   if (union.inexact.length) {
     const old = withLines.filter((r) => r.coverage.some((c) => !c.profiles)).map((r) => r.source.path);
     warnings.push(

@@ -192,7 +192,7 @@ export function aggregateCommand(args: string[], io: CommandIO): number {
       } catch {
         return undefined; // no checkout here: hinted functions and branches count as code
       }
-    });
+    }, io.cwd);
   } catch (err) {
     if (err instanceof AggregateError) return fail(io, err.message);
     throw err;

@@ -157,16 +157,23 @@ export function addTakes(takes: readonly V8Function[][], source?: string): V8Fun
 }
 
 /**
- * An added-up sum (addTakes) as V8 would report it for the whole process (its passes replayed), then
- * normalized as c8's merge normalizes a script it sees once (it joins adjacent children with equal
- * counts that V8 leaves when the first has children), before any source map moves the offsets.
+ * An added-up sum (addTakes) as V8 would report it for the whole process (its passes replayed): what
+ * NODE_V8_COVERAGE writes for the process, so what c8 merges with the other processes' profiles.
  */
 export function wholeProcess(functions: readonly V8Function[]): V8Function[] {
-  const replayed = functions.map((fn) => {
+  return functions.map((fn) => {
     const [root, ...rest] = fn.ranges.map((r): Block => [r.startOffset, r.endOffset, r.count]);
     const kept = fn.isBlockCoverage ? replay(root!, rest) : rest;
     return { ...fn, ranges: [root!, ...kept].map(([startOffset, endOffset, count]) => ({ startOffset, endOffset, count })) };
   });
-  if (replayed.length === 0) return [];
-  return v8Coverage.mergeProcessCovs([{ result: [{ scriptId: '0', url: 'file:///x', functions: replayed }] }]).result[0]!.functions;
+}
+
+/**
+ * A process profile normalized as c8's merge normalizes a script it sees once (it joins adjacent children
+ * with equal counts that V8 leaves when the first has children): needed before a source map moves the
+ * offsets, when the profile cannot be merged in generated space (lib/coverage/generated.ts).
+ */
+export function normalized(functions: V8Function[]): V8Function[] {
+  if (functions.length === 0) return [];
+  return v8Coverage.mergeProcessCovs([{ result: [{ scriptId: '0', url: 'file:///x', functions }] }]).result[0]!.functions;
 }

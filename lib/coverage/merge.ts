@@ -6,9 +6,9 @@ import type { V8Function } from './v8-lines.js';
 import type { SourceLines } from './source-lines.js';
 import { sliceRange } from './source-map.js';
 
+/** Every process's raw profile of one script merged at once and normalized, as c8 merges (one process too). */
 export function mergeFunctions(lists: V8Function[][]): V8Function[] {
   if (lists.length === 0) return [];
-  if (lists.length === 1) return lists[0]!;
   const merged = v8Coverage.mergeProcessCovs(lists.map((functions) => ({ result: [{ scriptId: '0', url: 'file:///x', functions }] })));
   return merged.result[0]?.functions ?? [];
 }

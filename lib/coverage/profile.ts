@@ -33,7 +33,12 @@ export function sortProfiles(profiles: ProfileFunction[][]): ProfileFunction[][]
  * c8's function and branch totals over every process's profile, merged at once; `lines`, the file's
  * source, applies its ignore hints as c8 does (without it, hinted functions and branches count as code).
  */
-export function profileCounts(profiles: readonly ProfileFunction[][], lines?: SourceLines): { functions: { covered: number; total: number }; branches: { covered: number; total: number } } {
+export interface Counts {
+  functions: { covered: number; total: number };
+  branches: { covered: number; total: number };
+}
+
+export function profileCounts(profiles: readonly ProfileFunction[][], lines?: SourceLines): Counts {
   const c = functionBranchCounts(mergeFunctions(profiles.map(fromProfile)), lines);
   return { functions: { covered: c.functions[0], total: c.functions[1] }, branches: { covered: c.branches[0], total: c.branches[1] } };
 }

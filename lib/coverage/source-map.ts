@@ -39,6 +39,38 @@ export function readMapUrl(url: string, generatedFile: string): { payload?: Sour
   return { file: url.startsWith('file://') ? fileURLToPath(url) : path.resolve(path.dirname(generatedFile), decodeURIComponent(url)) };
 }
 
+/**
+ * A generated file's range map, from its text: the map its sourceMappingURL names, inline or beside it;
+ * undefined when it names none. Throws when the named map cannot be read or parsed.
+ */
+export function loadRangeMap(file: string, text: string, read: (file: string) => string | undefined): RangeMap | undefined {
+  const url = sourceMappingUrl(text);
+  if (!url) return undefined;
+  const where = readMapUrl(url, file);
+  let payload = where.payload;
+  if (!payload && where.file) {
+    const json = read(where.file);
+    if (json === undefined) throw new Error(`source map ${where.file} is unreadable`);
+    payload = JSON.parse(json) as SourceMapPayload;
+  }
+  return payload ? rangeMap(text, payload, where.file ? path.dirname(where.file) : path.dirname(file), read) : undefined;
+}
+
+/** Which text a profile's offsets belong to: a rebuilt file between the run and the fold must not be mapped. Not a security digest. */
+export function textDigest(text: string): string {
+  // cyrb53: 53 bits, fast over long strings; the length rules out most changes on its own.
+  let h1 = 0xdeadbeef;
+  let h2 = 0x41c6ce57;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    h1 = Math.imul(h1 ^ c, 2654435761);
+    h2 = Math.imul(h2 ^ c, 1597334677);
+  }
+  h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
+  h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
+  return `${text.length}-${(4294967296 * (2097151 & h2) + (h1 >>> 0)).toString(36)}`;
+}
+
 // ---- The mappings, decoded as @jridgewell/sourcemap-codec decodes them -------------------------
 
 /** [generated column] or [generated column, source index, original line (0-based), original column]. */

@@ -1,17 +1,20 @@
 // Whole-run coverage per file: the union of every interval of every test process (module loading,
 // hooks and tests alike). Line coverage follows c8 exactly: every line of the trimmed source counts,
 // and lines under ignore hints count as covered in files that were loaded. Functions and branches too:
-// the profiles' offsets are offsets in the file itself (the collector moves compiled code's ranges to
-// its original source), which is read back for its ignore hints, as c8 reads it when it reports.
+// every process's raw profile merged at once, as c8 merges; the file is read back for its ignore hints,
+// as c8 reads it when it reports. Compiled code is merged at the generated file's offsets and then
+// mapped (lib/coverage/generated.ts), falling back to each process's mapped profile, with a warning.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { ChildJournal } from '../events/child-journal.js';
 import { relPath } from '../paths.js';
 import { countLines, toRanges, unionRanges, type LineRange } from './ranges.js';
-import type { CoverageLine } from '../types.js';
+import type { CoverageLine, Warning } from '../types.js';
+import { warning } from '../warnings.js';
 import { profileCounts, sortProfiles, toProfile } from './profile.js';
 import type { V8Function } from './v8-lines.js';
 import { sourceLines } from './source-lines.js';
+import { generatedCounts, sameBuild, type GeneratedProfile } from './generated.js';
 
 interface Acc {
   covered: LineRange[];
@@ -19,6 +22,8 @@ interface Acc {
   ignored: number[];
   /** Per process, its merged profile of the file. */
   profiles: V8Function[][];
+  /** Per process (same order), compiled code's profile at the generated file's offsets. */
+  generated: Array<GeneratedProfile | undefined>;
   abs: string;
 }
 
@@ -30,13 +35,19 @@ function readSource(file: string): string | undefined {
   }
 }
 
-export function coverageLines(journals: ChildJournal[], root: string, keep: (relFile: string) => boolean, read: (file: string) => string | undefined = readSource): CoverageLine[] {
+export function coverageLines(
+  journals: ChildJournal[],
+  root: string,
+  keep: (relFile: string) => boolean,
+  read: (file: string) => string | undefined = readSource,
+): { coverage: CoverageLine[]; warnings: Warning[] } {
+  const warnings: Warning[] = [];
   const files = new Map<string, Acc>();
   const acc = (abs: string): Acc | undefined => {
     const rel = relPath(root, abs);
     if (path.isAbsolute(rel) || !keep(rel)) return undefined;
     let a = files.get(rel);
-    if (!a) files.set(rel, (a = { covered: [], total: 0, ignored: [], profiles: [], abs }));
+    if (!a) files.set(rel, (a = { covered: [], total: 0, ignored: [], profiles: [], generated: [], abs }));
     return a;
   };
   for (const j of journals) {
@@ -53,11 +64,15 @@ export function coverageLines(journals: ChildJournal[], root: string, keep: (rel
           a.ignored = r.ignored;
         }
       } else if (r.k === 'covsum') {
-        acc(r.file)?.profiles.push(r.functions);
+        const a = acc(r.file);
+        if (a) {
+          a.profiles.push(r.functions);
+          a.generated.push(r.gen && { file: r.gen.file, digest: r.gen.digest, functions: toProfile(r.gen.functions) });
+        }
       }
     }
   }
-  return [...files.entries()]
+  const coverage = [...files.entries()]
     .filter(([, a]) => a.total > 0)
     .sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0))
     .map(([file, a]) => {
@@ -66,16 +81,25 @@ export function coverageLines(journals: ChildJournal[], root: string, keep: (rel
       // Converted before the merge, which mutates its inputs.
       const profiles = a.profiles.map(toProfile);
       const text = a.profiles.length > 0 ? read(a.abs) : undefined;
-      const line: CoverageLine = {
-        type: 'coverage',
-        file,
-        lines: { covered, total: a.total },
-        ...profileCounts(profiles, text === undefined ? undefined : sourceLines(text)),
-      };
+      const lines = text === undefined ? undefined : sourceLines(text);
+      let counts = profileCounts(profiles, lines);
+      let generated: CoverageLine['generated'];
+      if (a.generated.some((g) => g !== undefined)) {
+        const build = sameBuild(a.generated);
+        const exact = typeof build === 'string' ? build : generatedCounts(a.abs, build, read, lines);
+        if (typeof exact === 'string') warnings.push(warning('LLMR_BRANCHES_APPROXIMATE', `${file}: ${exact}`, { file }));
+        else counts = exact;
+        const rel = typeof build === 'string' ? '' : relPath(root, build.file);
+        // Kept so that aggregate can merge runs in generated space too (when the build is inside the project).
+        if (typeof build !== 'string' && !path.isAbsolute(rel)) generated = { file: rel, digest: build.digest, profiles: sortProfiles(build.profiles) };
+      }
+      const line: CoverageLine = { type: 'coverage', file, lines: { covered, total: a.total }, ...counts };
       // Kept so that aggregate can merge runs' processes the same way (exact function and branch totals).
       if (profiles.length > 0) line.profiles = sortProfiles(profiles);
+      if (generated) line.generated = generated;
       return line;
     });
+  return { coverage, warnings };
 }
 
 export interface Ratio {
