@@ -65,10 +65,11 @@ export function unionCoverage(perRun: ReadonlyArray<readonly CoverageLine[]>, re
       const profiles = sortProfiles(list.flatMap((c) => c.profiles!));
       const text = read(file);
       const lines = text === undefined ? undefined : sourceLines(text);
-      Object.assign(line, profileCounts(profiles, lines));
-      line.profiles = profiles;
       const gens = list.map((c) => c.generated);
-      if (gens.some((g) => g)) {
+      const compiled = gens.some((g) => g);
+      Object.assign(line, profileCounts(profiles, lines, compiled));
+      line.profiles = profiles;
+      if (compiled) {
         // Compiled code: merged at the generated file's offsets, then mapped (what each run did).
         const g = gens[0];
         let why: string | undefined;

@@ -32,14 +32,18 @@ export function sortProfiles(profiles: ProfileFunction[][]): ProfileFunction[][]
 /**
  * c8's function and branch totals over every process's profile, merged at once; `lines`, the file's
  * source, applies its ignore hints as c8 does (without it, hinted functions and branches count as code).
+ * `mapped`: the profiles are compiled code's, each normalized and then mapped to the original.
  */
 export interface Counts {
   functions: { covered: number; total: number };
   branches: { covered: number; total: number };
 }
 
-export function profileCounts(profiles: readonly ProfileFunction[][], lines?: SourceLines): Counts {
-  const c = functionBranchCounts(mergeFunctions(profiles.map(fromProfile)), lines);
+export function profileCounts(profiles: readonly ProfileFunction[][], lines?: SourceLines, mapped = false): Counts {
+  // A mapped profile (compiled code's fallback) was normalized before its map moved it, as c8 does for one
+  // process; normalizing it again at the original's offsets would join ranges c8 keeps apart.
+  const fns = mapped && profiles.length === 1 ? fromProfile(profiles[0]!) : mergeFunctions(profiles.map(fromProfile));
+  const c = functionBranchCounts(fns, lines);
   return { functions: { covered: c.functions[0], total: c.functions[1] }, branches: { covered: c.branches[0], total: c.branches[1] } };
 }
 

@@ -82,9 +82,10 @@ export function coverageLines(
       const profiles = a.profiles.map(toProfile);
       const text = a.profiles.length > 0 ? read(a.abs) : undefined;
       const lines = text === undefined ? undefined : sourceLines(text);
-      let counts = profileCounts(profiles, lines);
+      const compiled = a.generated.some((g) => g !== undefined);
+      let counts = profileCounts(profiles, lines, compiled);
       let generated: CoverageLine['generated'];
-      if (a.generated.some((g) => g !== undefined)) {
+      if (compiled) {
         const build = sameBuild(a.generated);
         const exact = typeof build === 'string' ? build : generatedCounts(a.abs, build, read, lines);
         if (typeof exact === 'string') warnings.push(warning('LLMR_BRANCHES_APPROXIMATE', `${file}: ${exact}`, { file }));
