@@ -27,7 +27,10 @@ interface Script {
   text: string;
 }
 
+/** Per script instance (owner file and V8 scriptId): a module evaluated twice (its cache cleared) is two scripts, as c8 sees them. */
 export interface ScriptTotals {
+  /** The file its counts belong to. */
+  owner: string;
   /** This process's intervals merged so far, and those not merged yet (merged in batches). */
   merged: V8Function[];
   pending: V8Function[][];
@@ -41,7 +44,7 @@ export interface ScriptTotals {
 /** A process's whole profile of a file; compiled code also in the generated file's own offsets, for c8's merge-then-map. */
 export interface ProcessProfile {
   functions: V8Function[];
-  generated?: { file: string; digest: string; functions: V8Function[] };
+  generated?: { file: string; digest: string; functions: V8Function[]; memory?: true };
 }
 
 export interface SourceInfo {
@@ -68,6 +71,8 @@ export class CoverageCollector {
   readonly #scripts = new Map<string, Script | null>();
   readonly #announced = new Set<string>();
   readonly #urls = new Map<string, string | null>();
+  /** Files V8 ran as code a loader compiled in memory (tsx, ts-node): no compiled file to read back. */
+  readonly #memory = new Set<string>();
   #debugger = false;
   readonly totals = new Map<string, ScriptTotals>();
   /** Called once per source file first seen, with its line total (what c8 counts). */
@@ -136,6 +141,7 @@ export class CoverageCollector {
       // Node's own type stripping keeps every offset; a loader's compiled text differs from the file.
       const text = TS_URL.test(file) ? (this.#v8Source(scriptId) ?? disk) : disk;
       const map = loadRangeMap(file, text, readText);
+      if (text !== disk) this.#memory.add(file);
       const lines = sourceLines(text);
       script = { lines, map, owner: map?.sources.length === 1 ? map.sources[0]!.file : file, text };
       if (map) {
@@ -170,13 +176,11 @@ export class CoverageCollector {
    * offsets, to be merged with the other processes' and then mapped, as c8 does; plus this process's
    * profile mapped to the original, for when the generated file cannot be read back at the fold.
    */
-  profile(file: string): ProcessProfile {
-    const t = this.totals.get(file);
-    if (!t) return { functions: [] };
+  profile(t: ScriptTotals): ProcessProfile {
     this.#merge(t);
     const whole = wholeProcess(t.merged);
     if (!t.map || t.generated === undefined || t.text === undefined) return { functions: whole };
-    const generated = { file: t.generated, digest: textDigest(t.text), functions: structuredClone(whole) };
+    const generated = { file: t.generated, digest: textDigest(t.text), functions: structuredClone(whole), ...(this.#memory.has(t.generated) ? { memory: true as const } : {}) };
     return { functions: toOriginalProfile(t.map, 0, normalized(whole)), generated };
   }
 
@@ -210,8 +214,10 @@ export class CoverageCollector {
       if (file === null) continue;
       const s = this.#script(file, script.scriptId, script.functions);
       if (!s) continue;
-      let totals = this.totals.get(s.owner);
-      if (!totals) this.totals.set(s.owner, (totals = { merged: [], pending: [], ...(s.owner !== file ? { map: s.map, generated: file } : {}), text: s.text }));
+      // Each instance apart: V8 post-processes each one's counts on its own, so their sum would not be what c8 merges.
+      const key = `${s.owner}\u0000${script.scriptId}`;
+      let totals = this.totals.get(key);
+      if (!totals) this.totals.set(key, (totals = { owner: s.owner, merged: [], pending: [], ...(s.owner !== file ? { map: s.map, generated: file } : {}), text: s.text }));
       totals.pending.push(script.functions);
       if (totals.pending.length >= MERGE_BATCH) this.#merge(totals);
       const add = (target: string, ran: number[]): void => {

@@ -231,9 +231,9 @@ async function install(selfUrl: string, setup: Setup): Promise<(code: number) =>
       write({ k: 'out', f: current, fn: null, o: 0, out });
     }
     if (coverage) {
-      for (const file of coverage.totals.keys()) {
-        const { functions, generated } = coverage.profile(file);
-        write({ k: 'covsum', f: current, file, functions, ...(generated ? { gen: generated } : {}) });
+      for (const t of coverage.totals.values()) {
+        const { functions, generated } = coverage.profile(t);
+        write({ k: 'covsum', f: current, file: t.owner, functions, ...(generated ? { gen: generated } : {}) });
       }
     }
     journal.close(code, setup.first);

@@ -75,6 +75,17 @@ describe('per-test intervals added up give V8\'s whole-process profile', () => {
     ['else if: the inner then-block shares the else range\'s end', [(m) => m.elseIf!(1), (m) => m.elseIf!(2), (m) => m.elseIf!(3)]],
     ['a nested block whose parent is dropped in one test and fused with the next block', [(m) => m.nested!(null), (m) => m.nested!('x'), (m) => m.nested!('/a')]],
     ['a loop body fused with the continuation before it', [(m) => m.loop!(3), (m) => m.loop!(0), (m) => m.loop!(1)]],
+    [
+      'a then-block that returns fused with the rest of its parent block',
+      [
+        (m) => {
+          m.findIndex!([1, 2], 2);
+          m.findIndex!([1, 2], 1);
+        },
+        (m) => m.findIndex!([1, 2], 2),
+        (m) => m.findIndex!([1], 5),
+      ],
+    ],
   ];
   // Raw against raw: the sum with V8's passes replayed is what V8 itself reports for the whole process
   // (what NODE_V8_COVERAGE writes, so what c8 merges), range for range, before any normalization.

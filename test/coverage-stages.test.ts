@@ -162,6 +162,36 @@ describe('coverage stages on real V8 profiles', () => {
     assert.deepEqual(line!.lines.covered, toRanges(ref.covered));
   });
 
+  it('compiled code that cannot be merged at its compiled offsets: counted from the mapped profiles, and the reason named (LLMR_BRANCHES_APPROXIMATE)', () => {
+    const lines = sourceLines(CALC);
+    const gen = (file: string, extra: object = {}) => ({ file: path.join(dir, file), digest: '1-x', functions: positive, ...extra });
+    const journal = (g: object | undefined) =>
+      parseChildJournal(
+        [
+          { k: 'src', f: 't', file: calc, lines: lines.starts.length, ignored: [...lines.ignored] },
+          { k: 'covsum', f: 't', file: calc, functions: positive, ...(g ? { gen: g } : {}) },
+        ].map((r) => JSON.stringify(r) + '\n').join(''),
+        'j',
+      ).journal;
+    const cases: Array<[string, object | undefined, object | undefined, RegExp]> = [
+      ['a loader compiled it in memory', gen('calc.ts', { memory: true }), gen('calc.ts', { memory: true }), /^calc\.js: a loader \(tsx, ts-node\) compiled it in memory/],
+      ['two builds of it', gen('esm/calc.js'), gen('cjs/calc.js'), /^calc\.js: test processes ran different builds of it \(calc\.js, calc\.js\)/],
+      ['one process without it', gen('esm/calc.js'), undefined, /^calc\.js: a test process did not record the compiled file it ran/],
+      ['its compiled file is gone', gen('gone/calc.js'), gen('gone/calc.js'), /^calc\.js: its compiled file calc\.js is not readable/],
+    ];
+    const expected = functionBranchCounts(mergeFunctions([structuredClone(positive), structuredClone(positive)]));
+    for (const [name, a, b, why] of cases) {
+      const r = coverageLines([journal(a), journal(b)], dir, (f) => f === 'calc.js');
+      assert.equal(r.warnings.length, 1, name);
+      assert.equal(r.warnings[0]!.code, 'LLMR_BRANCHES_APPROXIMATE', name);
+      assert.match(r.warnings[0]!.message, why, name);
+      const line = r.coverage[0]!;
+      assert.deepEqual([[line.functions.covered, line.functions.total], [line.branches.covered, line.branches.total]], [expected.functions, expected.branches], `${name}: the mapped profiles' counts`);
+      // The same build, unreadable here: kept, so an aggregate where the build is can merge it.
+      assert.equal(line.generated?.file, name === 'its compiled file is gone' ? 'gone/calc.js' : undefined, `${name}: generated profiles kept only when one build ran`);
+    }
+  });
+
   it('merge: two processes add up as c8 merges them; function and branch counts equal v8-to-istanbul', async () => {
     const merged = mergeFunctions([positive, negative]);
     const ref = await reference(calc, CALC, merged);

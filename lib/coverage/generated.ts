@@ -19,6 +19,8 @@ export interface GeneratedProfile {
   /** textDigest of the text V8 ran. */
   digest: string;
   functions: ProfileFunction[];
+  /** Compiled in memory by a loader: there is no file to read back. */
+  memory?: true;
 }
 
 /** Each process's generated profile of one original file, when every process ran the same generated text. */
@@ -27,6 +29,7 @@ export function sameBuild(list: ReadonlyArray<GeneratedProfile | undefined>): { 
   if (!first) return 'a test process did not record the compiled file it ran';
   for (const g of list) {
     if (!g) return 'a test process did not record the compiled file it ran';
+    if (g.memory) return 'a loader (tsx, ts-node) compiled it in memory: there is no compiled file to merge in';
     if (g.file !== first.file || g.digest !== first.digest) return `test processes ran different builds of it (${path.basename(first.file)}, ${path.basename(g.file)})`;
   }
   return { file: first.file, digest: first.digest, profiles: list.map((g) => g!.functions) };

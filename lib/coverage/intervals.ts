@@ -46,7 +46,7 @@ function blocks(takes: readonly V8Range[][], source?: string): Array<[number, nu
       for (const q of all) {
         if (q.s < r.s && q.e > r.s && q.e < r.e) cuts.add(q.e);
         else if (q.s === r.s && q.e < r.e && !together(q.in, r.in)) cuts.add(q.e);
-        else if (q.e === r.e && q.s > r.s && !together(q.in, r.in) && continuation(source, r.s)) cuts.add(q.s);
+        else if (q.e === r.e && q.s > r.s && !together(q.in, r.in) && (continuation(source, r.s) || closes(source, r.s, q.s))) cuts.add(q.s);
       }
       // A continuation ends where the next block starts: one holding a block of its own statement list
       // (no brace opened before it) is a run of blocks fused in every take.
@@ -81,6 +81,21 @@ function blocks(takes: readonly V8Range[][], source?: string): Array<[number, nu
 function continuation(source: string | undefined, at: number): boolean {
   if (source === undefined || !/[\s;,)}\]]/.test(source[at] ?? ' ')) return false;
   return !/^[\s;]*(?:else|catch|finally)\b/.test(source.slice(at, at + 64));
+}
+
+/**
+ * Whether the block opened by the brace at `at` closes right before `end`: then a range from `at` past
+ * `end` is that block fused with the continuation after it (equal counts in that take), not a parent.
+ */
+function closes(source: string | undefined, at: number, end: number): boolean {
+  if (source === undefined || source[at] !== '{' || source[end - 1] !== '}') return false;
+  let depth = 0;
+  for (let i = at; i < end; i++) {
+    const c = source[i];
+    if (c === '{') depth++;
+    else if (c === '}' && --depth === 0) return i === end - 1;
+  }
+  return false;
 }
 
 function balanced(text: string): boolean {

@@ -67,7 +67,7 @@ export function coverageLines(
         const a = acc(r.file);
         if (a) {
           a.profiles.push(r.functions);
-          a.generated.push(r.gen && { file: r.gen.file, digest: r.gen.digest, functions: toProfile(r.gen.functions) });
+          a.generated.push(r.gen && { file: r.gen.file, digest: r.gen.digest, functions: toProfile(r.gen.functions), ...(r.gen.memory ? { memory: true as const } : {}) });
         }
       }
     }
