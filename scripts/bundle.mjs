@@ -46,6 +46,10 @@ const inlineTemplates = {
 const STRINGS = {
   yaml: { entry: 'yaml', names: ['LineCounter', 'isMap', 'isScalar', 'isSeq', 'parseDocument'] },
   'tar-stream': { entry: 'tar-stream', names: ['extract', 'pack'] },
+  // Globs (coverage include/exclude, requirement mappings) and merging V8 coverage: needed once a run
+  // starts, not to import the reporter. v8-coverage's default export is an object: defaultObject.
+  picomatch: { entry: 'picomatch', names: ['default'] },
+  '@bcoe/v8-coverage': { entry: '@bcoe/v8-coverage', defaultObject: true, names: ['mergeProcessCovs'] },
   openai: { entry: 'openai', dynamic: true, names: ['default', 'APIConnectionError', 'APIConnectionTimeoutError', 'APIError'] },
   // ajv standalone validators: each call also copies `.errors`, which callers read after a call.
   './validate-records.js': {
@@ -111,9 +115,13 @@ const stringModules = {
         return { resolveDir: root, loader: 'js', contents: [...head, `const m = evalModule(text, ${JSON.stringify(args.path)});`,
           ...m.names.map((n) => (n === 'default' ? `export default m.default;` : `export const ${n} = m.${n};`))].join('\n') };
       }
+      if (m.defaultObject) {
+        return { resolveDir: root, loader: 'js', contents: [...head, `let m;`, `const load = () => (m ??= evalModule(text, ${JSON.stringify(args.path)}));`,
+          `export default { ${m.names.map((n) => `${n}(...a) { return load().${n}(...a); }`).join(', ')} };`].join('\n') };
+      }
       const body = m.validators
         ? (n) => `export const ${n} = function (...a) { const v = load().${n}; const r = v.apply(this, a); ${n}.errors = v.errors; return r; };\n${n}.errors = null;`
-        : (n) => `export function ${n}(...a) { const f = load().${n}; return new.target ? new f(...a) : f(...a); }`;
+        : (n) => `export ${n === 'default' ? 'default function' : `function ${n}`}(...a) { const f = load().${n}; return new.target ? new f(...a) : f(...a); }`;
       return { resolveDir: root, loader: 'js', contents: [...head, `let m;`, `const load = () => (m ??= evalModule(text, ${JSON.stringify(args.path)}));`, ...m.names.map(body)].join('\n') };
     });
   },
@@ -214,7 +222,7 @@ function deferredModules(later) {
       b.onLoad({ filter: /.*/, namespace: 'llmr-later' }, () => {
         if (!later) return { resolveDir: root, loader: 'js', contents: `import 'llmr-string-runtime';\nexport const later = () => ({});` };
         const keys = [...later.core].sort();
-        const imports = keys.map((k, i) => (later.formats.get(k) === 'cjs' ? `import c${i} from ${JSON.stringify('llmr-core:' + k)};` : `import * as c${i} from ${JSON.stringify('llmr-core:' + k)};`));
+        const imports = keys.map((k, i) => (later.formats.get(k) === 'cjs' || later.defaultOnly.has(k) ? `import c${i} from ${JSON.stringify('llmr-core:' + k)};` : `import * as c${i} from ${JSON.stringify('llmr-core:' + k)};`));
         const table = keys.map((k, i) => `${JSON.stringify(k)}: c${i}`).join(', ');
         return {
           resolveDir: root,
@@ -244,6 +252,7 @@ const probe = await build({ ...mainOptions, metafile: true, write: false, plugin
 const formats = new Map(Object.entries(probe.metafile.inputs).filter(([k]) => !k.startsWith('llmr-deferred:') && !k.startsWith('llmr-later:')).map(([k, v]) => [k, v.format]));
 // 2. The chunk: the deferred modules and what only they import; the rest comes from the file.
 const core = new Set();
+const defaultOnly = new Set();
 const shareCore = {
   name: 'share-core',
   setup(b) {
@@ -254,8 +263,11 @@ const shareCore = {
       const key = r.namespace === 'file' ? posix(path.relative(root, r.path)) : `${r.namespace}:${r.path}`;
       if (!formats.has(key)) return undefined;
       // esbuild's CommonJS output reads a default import as the whole module (node's rule for a
-      // package of type module), so a module of ours with a default export cannot be shared this way.
-      if (formats.get(key) !== 'cjs' && r.namespace === 'file' && /\bexport default\b|\bas default\b/.test(readFileSync(r.path, 'utf8'))) {
+      // package of type module), so a module of ours with a default export cannot be shared this way;
+      // a stand-in (STRINGS) whose only export is its default is shared as that default.
+      const stand = r.namespace === 'llmr-string' ? STRINGS[r.path] : undefined;
+      if (stand && (stand.defaultObject || stand.names.join() === 'default')) defaultOnly.add(key);
+      else if (formats.get(key) !== 'cjs' && (stand ? stand.names.includes('default') : r.namespace === 'file' && /\bexport default\b|\bas default\b/.test(readFileSync(r.path, 'utf8')))) {
         throw new Error(`bundle: the deferred chunk imports ${key}, which has a default export; give it named exports only`);
       }
       core.add(key);
@@ -288,7 +300,7 @@ const mainResult = await build({
   // <file>.later.json: the deferred chunk's.
   metafile: Boolean(process.env.LLMR_BUNDLE_META),
   outfile,
-  plugins: [lazyBuiltins, inlineTemplates, inlinePreload, stringModules, deferredModules({ packed: pack(chunkText), core, formats })],
+  plugins: [lazyBuiltins, inlineTemplates, inlinePreload, stringModules, deferredModules({ packed: pack(chunkText), core, formats, defaultOnly })],
 });
 if (process.env.LLMR_BUNDLE_META) {
   const { writeFileSync } = await import('node:fs');
