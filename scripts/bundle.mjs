@@ -58,6 +58,13 @@ const STRINGS = {
     validators: true,
     names: ['validateAddendum', 'validateAnnotation', 'validateInventory', 'validateLine', 'validateManifest', 'validateReport'],
   },
+  // The configuration's: a run without a configuration file or LLM_REPORT_* variables never calls it.
+  '../generated/validate-config.js': {
+    entry: path.join(root, 'lib', 'generated', 'validate-config.js'),
+    importer: path.join(root, 'lib', 'config') + path.sep,
+    validators: true,
+    names: ['validateConfig'],
+  },
 };
 const packedText = new Map();
 /** Brotli (fixed parameters: the same input gives the same bytes, test/release-reproducible.test.ts), base64. */
