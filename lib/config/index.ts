@@ -78,10 +78,15 @@ export function loadConfig(opts: { cwd?: string; env?: NodeJS.ProcessEnv } = {})
   if (config.redact.disabled) {
     warnings.push(warning('LLMR_REDACT_DISABLED', 'redact.disabled is set: secrets in output, errors and arguments are written unredacted. Use only for debugging, never in CI.'));
   }
+  // Hashed when first read (run start): node:crypto costs the reporter's import about 4 ms (issue #16).
+  const canonical = canonicalJson(config);
+  let sha256: string | undefined;
   return {
     config,
     sources,
-    sha256: sha256Hex(canonicalJson(config)),
+    get sha256() {
+      return (sha256 ??= sha256Hex(canonical));
+    },
     warnings,
     env_names: reportedEnvNames(env),
     secret_values: secretEnvValues(env, config.redact.env_names, [config.llm.api_key_env, ...(config.signing.key_env ? [config.signing.key_env] : [])]),

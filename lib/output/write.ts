@@ -1,6 +1,6 @@
 // Output files. Written atomically (temp file + rename in the same directory), so a reader never sees
 // half a report and a crash leaves the previous file or none.
-import { lstatSync, readFileSync, writeSync, closeSync, fstatSync } from 'node:fs';
+import { lstatSync, readFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { toolChildEnv } from '../config/internal-env.js';
 import { createHash } from 'node:crypto';
@@ -15,9 +15,8 @@ import { toIstanbul, toLcov } from '../coverage/export.js';
 import { withEvidence } from '../evidence/report.js';
 import { matrixCsv } from '../evidence/requirements.js';
 import { manifestEntries } from '../evidence/manifest.js';
-import { chainLine, chainStep, CHAIN_START } from '../evidence/chain.js';
-import { DEPENDENCIES, JOURNAL_CHAIN, REQUIREMENTS_CSV, type FileSet } from '../evidence/files.js';
-import { createFresh, removeIn, writeIn } from './safe-fs.js';
+import { DEPENDENCIES, REQUIREMENTS_CSV, type FileSet } from '../evidence/files.js';
+import { removeIn, writeIn } from './safe-fs.js';
 import { withSources, type SourceOptions } from './sources.js';
 import type { RenderReport } from '../render/html/types.js';
 import type { CoverageLine, Integrity, Line, Report, RunStartLine, Warning } from '../types.js';
@@ -133,46 +132,5 @@ export function writeRun(dir: string, report: Report, lines: Line[], pages: Page
   return { report: reportPath, results };
 }
 
-/**
- * Append-only journal: one synchronous write per line, so a crash tears at most the last line. Each
- * line is hash-chained in journal.chain next to it (lib/evidence/chain.ts), written right after it.
- */
-export class Journal {
-  #fd: number | undefined;
-  #chainFd: number | undefined;
-  #head = CHAIN_START;
-  #seq = 0;
-  constructor(readonly file: string) {
-    // Created afresh: an old journal, or a link planted at either name, is unlinked, never followed or truncated.
-    this.#fd = createFresh(path.dirname(file), path.basename(file));
-    try {
-      this.#chainFd = createFresh(path.dirname(file), JOURNAL_CHAIN);
-    } catch (err) {
-      closeSync(this.#fd);
-      this.#fd = undefined;
-      throw err;
-    }
-  }
-  /** `text`: the line's NDJSON when the caller has it already (the stream shows the same bytes). */
-  append(line: Line, text = toNdjsonLine(line)): void {
-    if (this.#fd === undefined) return;
-    writeSync(this.#fd, text);
-    this.#head = chainStep(this.#head, text);
-    if (this.#chainFd !== undefined) writeSync(this.#chainFd, chainLine(++this.#seq, this.#head));
-  }
-  /** Why the journal is gone from disk, if it is: deleted (with its directory) while the run went on. */
-  lost(): string | undefined {
-    if (this.#fd === undefined) return undefined;
-    try {
-      return fstatSync(this.#fd).nlink === 0 ? `${this.file} was deleted during the run (its directory removed?): the journal is lost` : undefined;
-    } catch (err) {
-      return `${this.file}: ${(err as Error).message}`;
-    }
-  }
-  close(): void {
-    if (this.#fd !== undefined) closeSync(this.#fd);
-    if (this.#chainFd !== undefined) closeSync(this.#chainFd);
-    this.#fd = undefined;
-    this.#chainFd = undefined;
-  }
-}
+// The journal has its own module (journal.ts); still importable from here.
+export { Journal } from './journal.js';
