@@ -22,6 +22,7 @@ export const WARNING_CODES = {
   LLMR_COVERAGE_COEXIST: 'Per-test coverage is off because another tool (c8, NODE_V8_COVERAGE, --experimental-test-coverage) measures the run.',
   LLMR_COVERAGE_IN_PROCESS: 'Per-test coverage is off under --test-isolation=none because the in-process entry (--import=@org/llm-report/in-process) is not loaded.',
   LLMR_BRANCHES_APPROXIMATE: "A compiled file's function and branch totals were merged after its source map, not before as c8 merges them (its compiled file or map could not be read back, or changed since the run): they may differ from c8's by a few.",
+  LLMR_BRANCHES_RECONSTRUCTED: "coverage.mode test: adding per-test intervals up met block edges no interval showed (a block with the same count as its neighbour in every test) in the files named; their branch totals may differ from c8's by a few. coverage.mode file counts exactly.",
   LLMR_COVERAGE_SHARED: 'Tests ran concurrently inside one process; their lines cannot be attributed.',
   LLMR_CONFIG_INVALID: 'The configuration is unusable (unknown option, wrong type): the reporter records nothing and the run fails.',
   LLMR_CONFIG_ENV_IGNORED: 'An LLM_REPORT_* environment variable does not name a configuration option.',

@@ -31,6 +31,8 @@ interface Script {
 export interface ScriptTotals {
   /** The file its counts belong to. */
   owner: string;
+  /** Block edges the intervals left undecided (lib/coverage/intervals.ts): branch totals may differ from c8's there. */
+  guessed?: Set<string>;
   /** This process's intervals merged so far, and those not merged yet (merged in batches). */
   merged: V8Function[];
   pending: V8Function[][];
@@ -44,6 +46,8 @@ export interface ScriptTotals {
 /** A process's whole profile of a file; compiled code also in the generated file's own offsets, for c8's merge-then-map. */
 export interface ProcessProfile {
   functions: V8Function[];
+  /** How many block edges were guessed adding the intervals up (absent: none). */
+  guessed?: number;
   generated?: { file: string; digest: string; functions: V8Function[]; memory?: true };
 }
 
@@ -166,7 +170,7 @@ export class CoverageCollector {
   }
 
   #merge(t: ScriptTotals): void {
-    t.merged = addTakes([t.merged, ...t.pending].filter((l) => l.length > 0), t.text);
+    t.merged = addTakes([t.merged, ...t.pending].filter((l) => l.length > 0), t.text, (t.guessed ??= new Set()));
     t.pending = [];
   }
 
@@ -179,9 +183,10 @@ export class CoverageCollector {
   profile(t: ScriptTotals): ProcessProfile {
     this.#merge(t);
     const whole = wholeProcess(t.merged);
-    if (!t.map || t.generated === undefined || t.text === undefined) return { functions: whole };
+    const guessed = t.guessed?.size ? { guessed: t.guessed.size } : {};
+    if (!t.map || t.generated === undefined || t.text === undefined) return { functions: whole, ...guessed };
     const generated = { file: t.generated, digest: textDigest(t.text), functions: structuredClone(whole), ...(this.#memory.has(t.generated) ? { memory: true as const } : {}) };
-    return { functions: toOriginalProfile(t.map, 0, normalized(whole)), generated };
+    return { functions: toOriginalProfile(t.map, 0, normalized(whole)), generated, ...guessed };
   }
 
   #inProject(file: string): boolean {

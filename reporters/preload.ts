@@ -232,8 +232,8 @@ async function install(selfUrl: string, setup: Setup): Promise<(code: number) =>
     }
     if (coverage) {
       for (const t of coverage.totals.values()) {
-        const { functions, generated } = coverage.profile(t);
-        write({ k: 'covsum', f: current, file: t.owner, functions, ...(generated ? { gen: generated } : {}) });
+        const { functions, generated, guessed } = coverage.profile(t);
+        write({ k: 'covsum', f: current, file: t.owner, functions, ...(generated ? { gen: generated } : {}), ...(guessed ? { guessed } : {}) });
       }
     }
     journal.close(code, setup.first);

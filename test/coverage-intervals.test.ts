@@ -119,6 +119,21 @@ describe('addTakes on ranges alone', () => {
     // [10,50) is cut at 30; [30,50) adds up to the function's count and is dropped, as V8 drops it.
     assert.deepEqual(sum[0]!.ranges.map((r) => [r.startOffset, r.endOffset, r.count]), [[0, 100, 2], [10, 30, 1]]);
   });
+  it('block edges no take decides are counted as guesses (LLMR_BRANCHES_RECONSTRUCTED); the source decides those it can', () => {
+    // [10,50) in one take, [30,50) in another, never together: a parent and its child sharing an end, or a
+    // block fused with the code after it? Without the source nothing tells.
+    const takes = (): V8Function[][] => [[fn([[0, 100, 1], [10, 50, 0]])], [fn([[0, 100, 1], [30, 50, 0]])]];
+    const unknown = new Set<string>();
+    const kept = wholeProcess(addTakes(takes(), undefined, unknown));
+    assert.deepEqual([...unknown], ['10:50:30']);
+    assert.deepEqual(kept[0]!.ranges.map((r) => [r.startOffset, r.endOffset]), [[0, 100], [10, 50], [30, 50]], 'taken as parent and child');
+    // The same ranges over text where [10,30) is a block whose brace closes at 29: a block fused with the next.
+    const text = ' '.repeat(10) + '{' + ' '.repeat(18) + '}' + ' '.repeat(70);
+    const decided = new Set<string>();
+    const cut = wholeProcess(addTakes(takes(), text, decided));
+    assert.deepEqual([...decided], []);
+    assert.deepEqual(cut[0]!.ranges.map((r) => [r.startOffset, r.endOffset]), [[0, 100], [10, 30], [30, 50]], 'cut where the block closes');
+  });
   it('a function not compiled in one take (no block coverage) keeps the blocks of the takes that ran it', () => {
     const lazy: V8Function = { functionName: 'f', isBlockCoverage: false, ranges: [{ startOffset: 0, endOffset: 100, count: 0 }] };
     const sum = wholeProcess(addTakes([[lazy], [fn([[0, 100, 2], [10, 20, 0]])]]));

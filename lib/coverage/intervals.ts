@@ -26,7 +26,7 @@ function countIn(ranges: readonly V8Range[], s: number, e: number): number {
  * inside it, unless one take holds both (then it is a parent): adjacent blocks are the rule in V8
  * (a continuation ends where the next block starts), a child sharing its parent's edge the exception.
  */
-function blocks(takes: readonly V8Range[][], source?: string): Array<[number, number]> {
+function blocks(takes: readonly V8Range[][], source?: string, guessed?: Set<string>): Array<[number, number]> {
   const seen = new Map<string, { s: number; e: number; in: Set<number> }>();
   takes.forEach((t, i) => {
     for (const r of t.slice(1)) {
@@ -46,7 +46,12 @@ function blocks(takes: readonly V8Range[][], source?: string): Array<[number, nu
       for (const q of all) {
         if (q.s < r.s && q.e > r.s && q.e < r.e) cuts.add(q.e);
         else if (q.s === r.s && q.e < r.e && !together(q.in, r.in)) cuts.add(q.e);
-        else if (q.e === r.e && q.s > r.s && !together(q.in, r.in) && (continuation(source, r.s) || closes(source, r.s, q.s))) cuts.add(q.s);
+        else if (q.e === r.e && q.s > r.s && !together(q.in, r.in)) {
+          if (continuation(source, r.s) || closes(source, r.s, q.s) || (statement(source, r.s) && continuation(source, q.s))) cuts.add(q.s);
+          // Never in one take together: a parent and its child sharing an end, or a block fused with the
+          // next? Taken as parent and child; a wrong guess is a branch more or less than V8's own.
+          else if (!whole(source, r.s, r.e) && !operand(source, q.s)) guessed?.add(`${r.s}:${r.e}:${q.s}`);
+        }
       }
       // A continuation ends where the next block starts: one holding a block of its own statement list
       // (no brace opened before it) is a run of blocks fused in every take.
@@ -98,6 +103,26 @@ function closes(source: string | undefined, at: number, end: number): boolean {
   return false;
 }
 
+/**
+ * Whether a range starts at a statement of its own (a then-statement without braces, `if (x) return`):
+ * not a block, a continuation, an else branch or a case clause. Such a range holds no continuation
+ * of its own that ends with it, so one that does is that statement fused with the code after it.
+ */
+function statement(source: string | undefined, at: number): boolean {
+  if (source === undefined || continuation(source, at)) return false;
+  return /^(?!(?:else|case|default)\b)[A-Za-z_$]/.test(source.slice(at, at + 16));
+}
+
+/** Whether a range is an operand's (`? b`, `: c`, `|| b`, `&& b`, `?? b`): what ends with it holds it. */
+function operand(source: string | undefined, at: number): boolean {
+  return source !== undefined && /^\s*(?:\?\?|\|\||&&|\?(?!\.)|:)/.test(source.slice(at, at + 8));
+}
+
+/** A range that is one whole block (its brace closes at its end) or an else branch: a parent of what ends with it, for sure. */
+function whole(source: string | undefined, at: number, end: number): boolean {
+  return closes(source, at, end) || (source !== undefined && /^[\s;]*else\b/.test(source.slice(at, at + 64)));
+}
+
 function balanced(text: string): boolean {
   let depth = 0;
   for (const c of text) if (c === '{') depth++;
@@ -145,9 +170,10 @@ const key = (fn: V8Function): string => `${fn.ranges[0]!.startOffset}:${fn.range
 
 /**
  * Several takes of one script added up, blocks kept apart (the sum before V8's passes): the first
- * argument may be an earlier sum, so takes can be added in batches.
+ * argument may be an earlier sum, so takes can be added in batches. `guessed` collects the block
+ * edges no take decided (see blocks), where the sum may differ from V8's whole-process profile.
  */
-export function addTakes(takes: readonly V8Function[][], source?: string): V8Function[] {
+export function addTakes(takes: readonly V8Function[][], source?: string, guessed?: Set<string>): V8Function[] {
   const byFn = new Map<string, { fn: V8Function; ranges: V8Range[][] }>();
   for (const take of takes)
     for (const fn of take) {
@@ -162,7 +188,7 @@ export function addTakes(takes: readonly V8Function[][], source?: string): V8Fun
   return [...byFn.values()].map(({ fn, ranges }) => {
     const root = fn.ranges[0]!;
     const sum = (s: number, e: number): number => ranges.reduce((n, t) => n + countIn(t, s, e), 0);
-    const list = blocks(ranges, source).sort((a, b) => a[0] - b[0] || b[1] - a[1]);
+    const list = blocks(ranges, source, guessed).sort((a, b) => a[0] - b[0] || b[1] - a[1]);
     return {
       functionName: fn.functionName,
       isBlockCoverage: fn.isBlockCoverage,

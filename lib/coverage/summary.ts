@@ -24,6 +24,8 @@ interface Acc {
   profiles: V8Function[][];
   /** Per process (same order), compiled code's profile at the generated file's offsets. */
   generated: Array<GeneratedProfile | undefined>;
+  /** Per process that guessed block edges adding its intervals up: how many. */
+  guessed: number[];
   abs: string;
 }
 
@@ -42,12 +44,13 @@ export function coverageLines(
   read: (file: string) => string | undefined = readSource,
 ): { coverage: CoverageLine[]; warnings: Warning[] } {
   const warnings: Warning[] = [];
+  const guessed: Array<{ file: string; processes: number; of: number }> = [];
   const files = new Map<string, Acc>();
   const acc = (abs: string): Acc | undefined => {
     const rel = relPath(root, abs);
     if (path.isAbsolute(rel) || !keep(rel)) return undefined;
     let a = files.get(rel);
-    if (!a) files.set(rel, (a = { covered: [], total: 0, ignored: [], profiles: [], generated: [], abs }));
+    if (!a) files.set(rel, (a = { covered: [], total: 0, ignored: [], profiles: [], generated: [], guessed: [], abs }));
     return a;
   };
   for (const j of journals) {
@@ -67,6 +70,7 @@ export function coverageLines(
         const a = acc(r.file);
         if (a) {
           a.profiles.push(r.functions);
+          if (r.guessed) a.guessed.push(r.guessed);
           a.generated.push(r.gen && { file: r.gen.file, digest: r.gen.digest, functions: toProfile(r.gen.functions), ...(r.gen.memory ? { memory: true as const } : {}) });
         }
       }
@@ -94,12 +98,19 @@ export function coverageLines(
         // Kept so that aggregate can merge runs in generated space too (when the build is inside the project).
         if (typeof build !== 'string' && !path.isAbsolute(rel)) generated = { file: rel, digest: build.digest, profiles: sortProfiles(build.profiles) };
       }
+      if (a.guessed.length > 0) guessed.push({ file, processes: a.guessed.length, of: a.profiles.length });
       const line: CoverageLine = { type: 'coverage', file, lines: { covered, total: a.total }, ...counts };
       // Kept so that aggregate can merge runs' processes the same way (exact function and branch totals).
       if (profiles.length > 0) line.profiles = sortProfiles(profiles);
       if (generated) line.generated = generated;
       return line;
     });
+  if (guessed.length > 0) {
+    // One warning, not one per file: most guesses are right (checked against c8 on real suites), so the
+    // list says where a difference can be, and the mode that has none.
+    const list = guessed.map((g) => `${g.file} (${g.processes} of ${g.of} process${g.of === 1 ? '' : 'es'})`).join(', ');
+    warnings.push(warning('LLMR_BRANCHES_RECONSTRUCTED', `branch totals of ${guessed.length} file${guessed.length === 1 ? '' : 's'} may differ from c8's by a few: adding per-test intervals up met block edges no interval showed in ${list}; coverage.mode: file counts exactly`));
+  }
   return { coverage, warnings };
 }
 

@@ -20,7 +20,7 @@ export type ChildRecord =
   /** Line total of a script file, when first seen. */
   | { k: 'src'; f: string; file: string; lines: number; ignored: number[] }
   /** A script file's V8 function coverage over the whole process (every interval merged), written at exit; `gen`: compiled code's, at the generated file's offsets. */
-  | { k: 'covsum'; f: string; file: string; functions: V8Function[]; gen?: { file: string; digest: string; functions: V8Function[]; memory?: true } }
+  | { k: 'covsum'; f: string; file: string; functions: V8Function[]; gen?: { file: string; digest: string; functions: V8Function[]; memory?: true }; guessed?: number }
   /** Metadata a test declared through the API (requirements, LLM mode). */
   | { k: 'meta'; f: string; fn: string; o: number; data: TestMeta }
   /** capture_output: what test (fn, o) wrote while it ran, or with fn null what the file wrote between tests (at exit). */
