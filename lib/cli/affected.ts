@@ -12,7 +12,7 @@ import { selectAffected, type Selection } from '../impact/select.js';
 import { toolChildEnv } from '../config/internal-env.js';
 import type { Report } from '../types.js';
 import { readRunData, type RunData } from './run-data.js';
-import { runGit as git } from './git.js';
+import { runGit as git } from '../git.js';
 import { commandArgs } from './args.js';
 import type { CommandIO } from './io.js';
 

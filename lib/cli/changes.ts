@@ -8,7 +8,7 @@ import { BLANK_OR_COMMENT, parseDiff, type FileChange } from '../impact/diff.js'
 import { fileFacts } from '../impact/line-index.js';
 import { changeCoverage, type ChangesMeta } from '../impact/changes.js';
 import type { ChangesRecord, CoverageLine, GitInfo, TestLine } from '../types.js';
-import { runGit, type GitResult } from './git.js';
+import { runGit, type GitResult } from '../git.js';
 
 export type ChangesRequest = ChangesBase;
 

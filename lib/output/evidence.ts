@@ -1,7 +1,6 @@
 // Evidence at the edges: what the reporter gathers when a run starts (git state, mapping, catalogue,
 // metadata, lockfile, signing key) and the seal written last over the output directory (VERIFY.md,
 // manifest.json, SHA256SUMS, signature). The decisions live in lib/evidence; this file does the IO.
-import { spawnSync } from 'node:child_process';
 import { existsSync, lstatSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -20,6 +19,7 @@ import { InputError } from '../evidence/source.js';
 import { mappedRequirements, mergeRequirements, parseCatalogue, parseMapping, unmatchedRules, type Mapping } from '../evidence/requirements.js';
 import { parseMetadata } from '../evidence/metadata.js';
 import { dependencySnapshot, dirtyPaths, gitInfo, snapshotText } from '../evidence/provenance.js';
+import { runGit } from '../git.js';
 import { writeAtomic } from './write.js';
 import { removeIn } from './safe-fs.js';
 import type { GitInfo, Integrity, Provenance, RunStartLine, TestLine, Warning } from '../types.js';
@@ -46,8 +46,8 @@ const rel = (root: string, abs: string): string => path.relative(root, abs).spli
 export function readGit(root: string, ownDirs: string[]): GitInfo | undefined {
   const git = (args: string[]): string | undefined => {
     // --no-optional-locks: `git status` must not write the index while tests run.
-    const r = spawnSync('git', ['--no-optional-locks', '-C', root, ...args], { encoding: 'utf8', timeout: 20_000, maxBuffer: 64 * 1024 * 1024 });
-    return r.status === 0 ? r.stdout : undefined;
+    const r = runGit(root, ['--no-optional-locks', ...args], 20_000);
+    return r.ok ? r.out : undefined;
   };
   const head = git(['rev-parse', '--show-toplevel', 'HEAD'])?.trim().split('\n');
   if (!head || head.length !== 2 || !/^[0-9a-f]{40,64}$/.test(head[1]!)) return undefined;

@@ -1,7 +1,7 @@
-// git for the commands that read a checkout (affected, coverage of a change): argv arrays, no shell,
+// git for what reads a checkout (the run's provenance, affected, coverage of a change): argv arrays, no shell,
 // the environment our own tool processes get (no test-child preload), an optional timeout.
 import { spawnSync } from 'node:child_process';
-import { toolChildEnv } from '../config/internal-env.js';
+import { toolChildEnv } from './config/internal-env.js';
 
 export interface GitResult {
   ok: boolean;
