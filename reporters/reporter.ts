@@ -157,9 +157,20 @@ interface OpenRun {
   idle: () => void;
 }
 
+interface Abort {
+  detach: () => void;
+  /** The signal received, if any: a record closed after it was cut short unless `complete`. */
+  signal: () => string | undefined;
+  complete: (r: RunRecorder) => boolean;
+}
+
 /** Node stops a run on SIGINT/SIGTERM with process.exit(); note which signal it was, and close our record on 'exit'. */
-function onAbort(open: OpenRun, isolation: 'process' | 'none'): () => void {
+function onAbort(open: OpenRun, isolation: 'process' | 'none'): Abort {
   let signal: string | undefined;
+  const filesEnded = (r: RunRecorder): boolean => r.normalizer.testFiles.length > 0 && r.normalizer.testFiles.every((f) => r.normalizer.fileOutcomes.has(f));
+  // A watch cycle is complete once drained and every test file's end came: node can report drained while
+  // a file of the cycle still runs (queued by a second change event), and a signal then cuts it short.
+  const complete = (r: RunRecorder): boolean => open.drained() && (isolation !== 'process' || filesEnded(r));
   const listeners = (['SIGINT', 'SIGTERM'] as const).map((name) => {
     const listener = (): void => {
       signal = name;
@@ -168,7 +179,7 @@ function onAbort(open: OpenRun, isolation: 'process' | 'none'): () => void {
         const recorder = open.current();
         if (recorder && !recorder.finished) {
           recorder.keepWorkDir = false;
-          recorder.finish(open.drained() ? undefined : { signal });
+          recorder.finish(complete(recorder) ? undefined : { signal });
         } else open.idle();
         process.removeListener(name, listener);
         process.kill(process.pid, name);
@@ -185,17 +196,17 @@ function onAbort(open: OpenRun, isolation: 'process' | 'none'): () => void {
     // No signal: node exited before our stream ended (--test-force-exit exits once all tests finished).
     // If every test file's process reported its end, the run did end: finish it as it stands (lost
     // results come back from the child journals); otherwise it was cut short.
-    const { normalizer } = recorder;
-    const ended = open.drained() || (isolation === 'process' && normalizer.testFiles.length > 0 && normalizer.testFiles.every((f) => normalizer.fileOutcomes.has(f)));
-    const { finished } = recorder.finish(signal && !open.drained() ? { signal } : ended ? undefined : {});
+    const ended = complete(recorder) || (isolation === 'process' && filesEnded(recorder));
+    const { finished } = recorder.finish(signal && !complete(recorder) ? { signal } : ended ? undefined : {});
     // Too late for the generator's own check: make the exit status follow the verdict here.
     if (finished.report.run.status !== 'passed' || finished.outputError) process.exitCode ||= 1;
   };
   process.on('exit', onExit);
-  return () => {
+  const detach = (): void => {
     for (const [name, listener] of listeners) process.removeListener(name, listener);
     process.removeListener('exit', onExit);
   };
+  return { detach, signal: () => signal, complete };
 }
 
 export default async function* llmReport(source: AsyncIterable<TestEvent>): AsyncGenerator<string, void> {
@@ -273,7 +284,9 @@ export default async function* llmReport(source: AsyncIterable<TestEvent>): Asyn
   };
   /** Close a run (a watch cycle): its last lines, the human summary, the verdict in the exit status. */
   function* close(recorder: RunRecorder): Generator<string> {
-    const { tail, finished } = recorder.finish(undefined);
+    // Node may end its stream after a signal before it exits (watch mode): still a run cut short.
+    const signal = abort.signal();
+    const { tail, finished } = recorder.finish(signal && !abort.complete(recorder) ? { signal } : undefined);
     watch.closed(recorder);
     for (const line of tail) {
       const out = show(line, recorder);
@@ -296,7 +309,7 @@ export default async function* llmReport(source: AsyncIterable<TestEvent>): Asyn
   let run: RunRecorder | undefined;
   let opened = openRun();
   run = opened.recorder;
-  const detach = onAbort({ current: () => run, drained: () => watch.drained, idle: () => watch.idle() }, flags.isolation);
+  const abort = onAbort({ current: () => run, drained: () => watch.drained, idle: () => watch.idle() }, flags.isolation);
   workDirOwned = true;
   yield show(run.record(opened.start), run);
 
@@ -327,7 +340,7 @@ export default async function* llmReport(source: AsyncIterable<TestEvent>): Asyn
     run.keepWorkDir = false;
     yield* close(run);
   } else watch.idle();
-  detach();
+  abort.detach();
 }
 
 /**
