@@ -21,6 +21,9 @@ export class ChildJournals {
   /** Journal name prefix by entry file, and the work dir's mtime at the last listing. */
   readonly #prefixes = new Map<string, string>();
   #listedAt = -1;
+  /** Per entry file, its journals as of the last listing that found new ones (a poll runs per test). */
+  readonly #mine = new Map<string, { listing: number; tails: Tail[] }>();
+  #listing = 0;
   /** Watch mode: where an earlier cycle stopped reading each journal (its records are not this cycle's). */
   readonly #from: ReadonlyMap<string, number>;
 
@@ -41,11 +44,18 @@ export class ChildJournals {
     let prefix = this.#prefixes.get(entryFile);
     if (prefix === undefined) this.#prefixes.set(entryFile, (prefix = journalPrefix(entryFile)));
     // An earlier watch cycle's journal of the same file is not this cycle's: look for the new one.
-    const mine = (t: Tail): boolean => t.name.startsWith(prefix) && !this.#from.has(t.name);
-    let tails = [...this.#tails.values()].filter(mine);
+    const mine = (): Tail[] => {
+      let got = this.#mine.get(entryFile);
+      if (got?.listing !== this.#listing) {
+        got = { listing: this.#listing, tails: [...this.#tails.values()].filter((t) => t.name.startsWith(prefix) && !this.#from.has(t.name)) };
+        this.#mine.set(entryFile, got);
+      }
+      return got.tails;
+    };
+    let tails = mine();
     if (tails.length === 0) {
       this.#discover(true);
-      tails = [...this.#tails.values()].filter(mine);
+      tails = mine();
     }
     for (const t of tails) this.#read(t);
     return tails.map((t) => t.journal);
@@ -76,7 +86,10 @@ export class ChildJournals {
         this.#listedAt = mtime;
       }
       for (const name of readdirSync(this.#dir)) {
-        if (name.endsWith('.ndjson') && !this.#tails.has(name)) this.#tails.set(name, { name, offset: this.#from.get(name) ?? 0, partial: '', journal: { source: name, records: [] } });
+        if (name.endsWith('.ndjson') && !this.#tails.has(name)) {
+          this.#tails.set(name, { name, offset: this.#from.get(name) ?? 0, partial: '', journal: { source: name, records: [] } });
+          this.#listing++;
+        }
       }
     } catch (err) {
       this.warnings.push({ code: 'LLMR_CHILD_JOURNAL_UNREADABLE', message: `cannot list ${this.#dir}: ${(err as Error).message}` });

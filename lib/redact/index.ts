@@ -58,4 +58,4 @@ export function createRedactor(opts: RedactorOptions = {}): Redactor {
   };
 }
 export { pathRedactor, pathTag } from './paths.js';
-export { redactRecord, type RecordRedactors } from './records.js';
+export { redactRecord, redactShared, type RecordRedactors } from './records.js';
