@@ -190,9 +190,9 @@ export class RunRecorder {
   readonly #dequeued: string[] = [];
   readonly #pendingSeen = new Map<string, number>();
   /** Pending lines not written yet, in the order their tests began, and by position (what the fold pairs them by). */
-  #unwritten: TestLine[] = [];
-  readonly #unwrittenAt = new Map<string, TestLine[]>();
-  readonly #ended = new Set<TestLine>();
+  #unwritten: Started[] = [];
+  readonly #unwrittenAt = new Map<string, Started[]>();
+  readonly #ended = new Set<Started>();
   #flushQueued = false;
 
   /**
@@ -217,28 +217,14 @@ export class RunRecorder {
     const key = JSON.stringify([entry, file, ...parents, data.name]);
     const occurrence = (this.#pendingSeen.get(key) ?? 0) + 1;
     this.#pendingSeen.set(key, occurrence);
-    const line: TestLine = {
-      type: 'test',
-      id: testId('test', entry, parents, data.name, occurrence, file),
-      file,
-      entry_file: entry,
-      line: data.line ?? 0,
-      column: data.column ?? 0,
-      name: data.name,
-      path: parents,
-      nesting,
-      occurrence,
-      status: 'incomplete',
-      duration_ms: 0,
-      attempt: 0,
-      pending: true,
-      failure: { kind: 'incomplete', message: 'test started but never finished: the run ended without a run_end line (node --test or the reporter was killed)' },
-    };
-    this.#unwritten.push(line);
-    const at = position(line);
+    // The line itself is made only if it is written (pendingLine). The name redacted, as the result line
+    // carries it (the normalizer redacts names), so that the result finds its start by position.
+    const started: Started = { entry, file, parents, raw: data.name, name: ctx.redact(data.name), occurrence, line: data.line ?? 0, column: data.column ?? 0, nesting };
+    this.#unwritten.push(started);
+    const at = position(started);
     const list = this.#unwrittenAt.get(at);
-    if (list) list.push(line);
-    else this.#unwrittenAt.set(at, [line]);
+    if (list) list.push(started);
+    else this.#unwrittenAt.set(at, [started]);
     if (!this.#flushQueued) {
       this.#flushQueued = true;
       setImmediate(() => this.#writePending()).unref();
@@ -248,14 +234,14 @@ export class RunRecorder {
   /** The pending lines of tests that have not ended yet, in the order they began. */
   #writePending(): void {
     this.#flushQueued = false;
-    const lines = this.#unwritten.filter((l) => !this.#ended.has(l));
+    const started = this.#unwritten.filter((l) => !this.#ended.has(l));
     this.#unwritten = [];
     this.#unwrittenAt.clear();
     this.#ended.clear();
     if (!this.#journal || this.finished) return;
-    for (const line of lines) {
+    for (const s of started) {
       try {
-        this.#journal.append(redactShared(line, this.#redactors));
+        this.#journal.append(redactShared(pendingLine(s), this.#redactors));
       } catch (err) {
         this.outputError ??= `journal write failed: ${(err as Error).message}`;
         this.#journal = undefined;
@@ -411,9 +397,44 @@ export class RunRecorder {
   }
 }
 
+/** A test node dequeued, until its pending line is written or its result makes one needless. */
+interface Started {
+  entry: string;
+  file: string;
+  parents: string[];
+  /** The name as node gave it (the id hashes it) and redacted (as the result line carries it). */
+  raw: string;
+  name: string;
+  occurrence: number;
+  line: number;
+  column: number;
+  nesting: number;
+}
+
 /** Where a test began, as the fold pairs a pending line with its result (lib/report/fold.ts). */
-function position(r: TestLine | SuiteLine): string {
-  return JSON.stringify([r.file, r.line, r.column, r.nesting, r.name]);
+function position(r: Pick<TestLine, 'file' | 'line' | 'column' | 'nesting' | 'name'>): string {
+  return `${r.file}\u0000${r.line}\u0000${r.column}\u0000${r.nesting}\u0000${r.name}`;
+}
+
+/** The journal's record of a test that began (raw: the journal gets it redacted). */
+function pendingLine(s: Started): TestLine {
+  return {
+    type: 'test',
+    id: testId('test', s.entry, s.parents, s.raw, s.occurrence, s.file),
+    file: s.file,
+    entry_file: s.entry,
+    line: s.line,
+    column: s.column,
+    name: s.name,
+    path: s.parents,
+    nesting: s.nesting,
+    occurrence: s.occurrence,
+    status: 'incomplete',
+    duration_ms: 0,
+    attempt: 0,
+    pending: true,
+    failure: { kind: 'incomplete', message: 'test started but never finished: the run ended without a run_end line (node --test or the reporter was killed)' },
+  };
 }
 
 /** A complete watch cycle's journal (and its chain) replaces the previous cycle's in the output directory. */
