@@ -9,10 +9,15 @@ import type { Warning } from '../lib/types.js';
 
 interface Tail {
   name: string;
+  /** Kept open while its test file runs (a poll reads it per test), up to OPEN_MAX journals. */
+  fd?: number;
   offset: number;
   partial: string;
   journal: ChildJournal;
 }
+
+/** Open child journals at most: the files node runs at once are far fewer; the oldest is closed first. */
+const OPEN_MAX = 16;
 
 export class ChildJournals {
   readonly warnings: Warning[] = [];
@@ -26,6 +31,8 @@ export class ChildJournals {
   #listing = 0;
   /** Watch mode: where an earlier cycle stopped reading each journal (its records are not this cycle's). */
   readonly #from: ReadonlyMap<string, number>;
+  /** Journals with an open fd, least recently read first. */
+  readonly #open = new Set<Tail>();
 
   constructor(dir: string | undefined, from: ReadonlyMap<string, number> = new Map()) {
     this.#dir = dir;
@@ -66,7 +73,7 @@ export class ChildJournals {
     this.#discover();
     const tails = [...this.#tails.values()].sort((a, b) => (a.name < b.name ? -1 : 1));
     for (const t of tails) {
-      this.#read(t);
+      this.#read(t, false);
       // A torn last line (the child was killed mid-write) is reported, not silently dropped.
       if (t.partial.trim()) this.#append(t, t.partial + '\n');
       t.partial = '';
@@ -96,24 +103,40 @@ export class ChildJournals {
     }
   }
 
-  #read(t: Tail): void {
+  #read(t: Tail, keepOpen = true): void {
     if (!this.#dir) return;
-    let fd: number | undefined;
     try {
-      fd = openSync(path.join(this.#dir, t.name), 'r');
-      const size = fstatSync(fd).size;
-      if (size <= t.offset) return;
-      const buf = Buffer.alloc(size - t.offset);
-      const n = readSync(fd, buf, 0, buf.length, t.offset);
-      t.offset += n;
-      const text = t.partial + buf.subarray(0, n).toString('utf8');
-      const cut = text.lastIndexOf('\n');
-      t.partial = text.slice(cut + 1);
-      if (cut >= 0) this.#append(t, text.slice(0, cut + 1));
+      if (t.fd === undefined) {
+        t.fd = openSync(path.join(this.#dir, t.name), 'r');
+        if (this.#open.size >= OPEN_MAX) this.#close(this.#open.values().next().value!);
+      } else this.#open.delete(t);
+      this.#open.add(t);
+      const size = fstatSync(t.fd).size;
+      if (size > t.offset) {
+        const buf = Buffer.alloc(size - t.offset);
+        const n = readSync(t.fd, buf, 0, buf.length, t.offset);
+        t.offset += n;
+        const text = t.partial + buf.subarray(0, n).toString('utf8');
+        const cut = text.lastIndexOf('\n');
+        t.partial = text.slice(cut + 1);
+        if (cut >= 0) this.#append(t, text.slice(0, cut + 1));
+      }
+      if (!keepOpen) this.#close(t);
     } catch (err) {
+      this.#close(t);
       this.warnings.push({ code: 'LLMR_CHILD_JOURNAL_UNREADABLE', message: `cannot read ${t.name}: ${(err as Error).message}` });
-    } finally {
-      if (fd !== undefined) closeSync(fd);
+    }
+  }
+
+  #close(t: Tail): void {
+    this.#open.delete(t);
+    if (t.fd === undefined) return;
+    const fd = t.fd;
+    t.fd = undefined;
+    try {
+      closeSync(fd);
+    } catch (err) {
+      this.warnings.push({ code: 'LLMR_CHILD_JOURNAL_UNREADABLE', message: `cannot close ${t.name}: ${(err as Error).message}` });
     }
   }
 
