@@ -63,7 +63,7 @@ function share(value: unknown, key: string, r: RecordRedactors): unknown {
     return out ?? value;
   }
   if (value !== null && typeof value === 'object') {
-    const entries = Object.entries(value);
+    const entries: Array<[string, unknown]> = Object.entries(value as Record<string, unknown>);
     for (let i = 0; i < entries.length; i++) {
       const [k, v] = entries[i]!;
       const rk = cached(r.text, k);
