@@ -2,8 +2,24 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+/** relPath's answers: a run names the same few files in every event (absolute roots only: no cwd involved). */
+const relMemo = new Map<string, string>();
+const REL_MEMO_SIZE = 10_000;
+
 /** Repo-relative POSIX path of an absolute path or file: URL; left absolute (POSIX) when outside root. */
 export function relPath(root: string, file: string): string {
+  if (!path.isAbsolute(root)) return relPathOf(root, file);
+  const key = `${root}\u0000${file}`;
+  let out = relMemo.get(key);
+  if (out === undefined) {
+    out = relPathOf(root, file);
+    if (relMemo.size >= REL_MEMO_SIZE) relMemo.clear();
+    relMemo.set(key, out);
+  }
+  return out;
+}
+
+function relPathOf(root: string, file: string): string {
   let abs = file;
   if (abs.startsWith('file://')) {
     try {

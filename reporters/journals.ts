@@ -9,10 +9,15 @@ import type { Warning } from '../lib/types.js';
 
 interface Tail {
   name: string;
+  /** Kept open while its test file runs (a poll reads it per test), up to OPEN_MAX journals. */
+  fd?: number;
   offset: number;
   partial: string;
   journal: ChildJournal;
 }
+
+/** Open child journals at most: the files node runs at once are far fewer; the oldest is closed first. */
+const OPEN_MAX = 16;
 
 export class ChildJournals {
   readonly warnings: Warning[] = [];
@@ -21,8 +26,13 @@ export class ChildJournals {
   /** Journal name prefix by entry file, and the work dir's mtime at the last listing. */
   readonly #prefixes = new Map<string, string>();
   #listedAt = -1;
+  /** Per entry file, its journals as of the last listing that found new ones (a poll runs per test). */
+  readonly #mine = new Map<string, { listing: number; tails: Tail[] }>();
+  #listing = 0;
   /** Watch mode: where an earlier cycle stopped reading each journal (its records are not this cycle's). */
   readonly #from: ReadonlyMap<string, number>;
+  /** Journals with an open fd, least recently read first. */
+  readonly #open = new Set<Tail>();
 
   constructor(dir: string | undefined, from: ReadonlyMap<string, number> = new Map()) {
     this.#dir = dir;
@@ -41,11 +51,18 @@ export class ChildJournals {
     let prefix = this.#prefixes.get(entryFile);
     if (prefix === undefined) this.#prefixes.set(entryFile, (prefix = journalPrefix(entryFile)));
     // An earlier watch cycle's journal of the same file is not this cycle's: look for the new one.
-    const mine = (t: Tail): boolean => t.name.startsWith(prefix) && !this.#from.has(t.name);
-    let tails = [...this.#tails.values()].filter(mine);
+    const mine = (): Tail[] => {
+      let got = this.#mine.get(entryFile);
+      if (got?.listing !== this.#listing) {
+        got = { listing: this.#listing, tails: [...this.#tails.values()].filter((t) => t.name.startsWith(prefix) && !this.#from.has(t.name)) };
+        this.#mine.set(entryFile, got);
+      }
+      return got.tails;
+    };
+    let tails = mine();
     if (tails.length === 0) {
       this.#discover(true);
-      tails = [...this.#tails.values()].filter(mine);
+      tails = mine();
     }
     for (const t of tails) this.#read(t);
     return tails.map((t) => t.journal);
@@ -56,7 +73,7 @@ export class ChildJournals {
     this.#discover();
     const tails = [...this.#tails.values()].sort((a, b) => (a.name < b.name ? -1 : 1));
     for (const t of tails) {
-      this.#read(t);
+      this.#read(t, false);
       // A torn last line (the child was killed mid-write) is reported, not silently dropped.
       if (t.partial.trim()) this.#append(t, t.partial + '\n');
       t.partial = '';
@@ -76,31 +93,50 @@ export class ChildJournals {
         this.#listedAt = mtime;
       }
       for (const name of readdirSync(this.#dir)) {
-        if (name.endsWith('.ndjson') && !this.#tails.has(name)) this.#tails.set(name, { name, offset: this.#from.get(name) ?? 0, partial: '', journal: { source: name, records: [] } });
+        if (name.endsWith('.ndjson') && !this.#tails.has(name)) {
+          this.#tails.set(name, { name, offset: this.#from.get(name) ?? 0, partial: '', journal: { source: name, records: [] } });
+          this.#listing++;
+        }
       }
     } catch (err) {
       this.warnings.push({ code: 'LLMR_CHILD_JOURNAL_UNREADABLE', message: `cannot list ${this.#dir}: ${(err as Error).message}` });
     }
   }
 
-  #read(t: Tail): void {
+  #read(t: Tail, keepOpen = true): void {
     if (!this.#dir) return;
-    let fd: number | undefined;
     try {
-      fd = openSync(path.join(this.#dir, t.name), 'r');
-      const size = fstatSync(fd).size;
-      if (size <= t.offset) return;
-      const buf = Buffer.alloc(size - t.offset);
-      const n = readSync(fd, buf, 0, buf.length, t.offset);
-      t.offset += n;
-      const text = t.partial + buf.subarray(0, n).toString('utf8');
-      const cut = text.lastIndexOf('\n');
-      t.partial = text.slice(cut + 1);
-      if (cut >= 0) this.#append(t, text.slice(0, cut + 1));
+      if (t.fd === undefined) {
+        t.fd = openSync(path.join(this.#dir, t.name), 'r');
+        if (this.#open.size >= OPEN_MAX) this.#close(this.#open.values().next().value!);
+      } else this.#open.delete(t);
+      this.#open.add(t);
+      const size = fstatSync(t.fd).size;
+      if (size > t.offset) {
+        const buf = Buffer.alloc(size - t.offset);
+        const n = readSync(t.fd, buf, 0, buf.length, t.offset);
+        t.offset += n;
+        const text = t.partial + buf.subarray(0, n).toString('utf8');
+        const cut = text.lastIndexOf('\n');
+        t.partial = text.slice(cut + 1);
+        if (cut >= 0) this.#append(t, text.slice(0, cut + 1));
+      }
+      if (!keepOpen) this.#close(t);
     } catch (err) {
+      this.#close(t);
       this.warnings.push({ code: 'LLMR_CHILD_JOURNAL_UNREADABLE', message: `cannot read ${t.name}: ${(err as Error).message}` });
-    } finally {
-      if (fd !== undefined) closeSync(fd);
+    }
+  }
+
+  #close(t: Tail): void {
+    this.#open.delete(t);
+    if (t.fd === undefined) return;
+    const fd = t.fd;
+    t.fd = undefined;
+    try {
+      closeSync(fd);
+    } catch (err) {
+      this.warnings.push({ code: 'LLMR_CHILD_JOURNAL_UNREADABLE', message: `cannot close ${t.name}: ${(err as Error).message}` });
     }
   }
 

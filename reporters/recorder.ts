@@ -27,7 +27,7 @@ import { warning } from '../lib/warnings.js';
 import { autoAnnotate } from '../lib/llm/auto.js';
 import { claimOutputDir, OutputDirError } from '../lib/output/output-dir.js';
 import { endWarnings, prepareEvidence, sealDir, withMapped, writeEvidenceInputs, type EvidenceSetup } from '../lib/output/evidence.js';
-import { redactRecord, type RecordRedactors } from '../lib/redact/index.js';
+import { redactRecord, redactShared, type RecordRedactors } from '../lib/redact/index.js';
 import type { CoverageLine, FileLine, FileLines, FileOutput, Line, Report, RunEndLine, RunStartLine, SuiteLine, TestLine, Warning } from '../lib/types.js';
 
 export interface RecorderOptions {
@@ -190,10 +190,18 @@ export class RunRecorder {
   /** Names by nesting of the tests node dequeued, for the parents of a pending test. */
   readonly #dequeued: string[] = [];
   readonly #pendingSeen = new Map<string, number>();
+  /** Pending lines not written yet, in the order their tests began, and by position (what the fold pairs them by). */
+  #unwritten: Started[] = [];
+  readonly #unwrittenAt = new Map<string, Started[]>();
+  readonly #ended = new Set<Started>();
+  #flushQueued = false;
 
   /**
    * node's test:dequeue: a test is about to run. A pending line goes to the journal only, so that if
-   * node --test itself is killed, `llm-report fold journal.ndjson` lists the test that was running.
+   * node --test itself is killed, `llm-report fold journal.ndjson` lists the test that was running. It is
+   * written once the events node has already received are handled (setImmediate), and only if the test
+   * has not ended by then: most tests end in the same batch of events, and writing their start too doubled
+   * the journal. A kill before that lands where one a moment earlier would, before node had told us.
    */
   dequeued(data: { name?: string; nesting?: number; file?: string; entryFile?: string; line?: number; column?: number }): void {
     if (!this.#journal || data.name === undefined || !data.file) return;
@@ -210,28 +218,36 @@ export class RunRecorder {
     const key = JSON.stringify([entry, file, ...parents, data.name]);
     const occurrence = (this.#pendingSeen.get(key) ?? 0) + 1;
     this.#pendingSeen.set(key, occurrence);
-    const line: TestLine = {
-      type: 'test',
-      id: testId('test', entry, parents, data.name, occurrence, file),
-      file,
-      entry_file: entry,
-      line: data.line ?? 0,
-      column: data.column ?? 0,
-      name: ctx.redact(data.name),
-      path: parents.map((p) => ctx.redact(p)),
-      nesting,
-      occurrence,
-      status: 'incomplete',
-      duration_ms: 0,
-      attempt: 0,
-      pending: true,
-      failure: { kind: 'incomplete', message: 'test started but never finished: the run ended without a run_end line (node --test or the reporter was killed)' },
-    };
-    try {
-      this.#journal.append(redactRecord(line, this.#redactors));
-    } catch (err) {
-      this.outputError ??= `journal write failed: ${(err as Error).message}`;
-      this.#journal = undefined;
+    // The line itself is made only if it is written (pendingLine). The name redacted, as the result line
+    // carries it (the normalizer redacts names), so that the result finds its start by position.
+    const started: Started = { entry, file, parents, raw: data.name, name: ctx.redact(data.name), occurrence, line: data.line ?? 0, column: data.column ?? 0, nesting };
+    this.#unwritten.push(started);
+    const at = position(started);
+    const list = this.#unwrittenAt.get(at);
+    if (list) list.push(started);
+    else this.#unwrittenAt.set(at, [started]);
+    if (!this.#flushQueued) {
+      this.#flushQueued = true;
+      setImmediate(() => this.#writePending()).unref();
+    }
+  }
+
+  /** The pending lines of tests that have not ended yet, in the order they began. */
+  #writePending(): void {
+    this.#flushQueued = false;
+    const started = this.#unwritten.filter((l) => !this.#ended.has(l));
+    this.#unwritten = [];
+    this.#unwrittenAt.clear();
+    this.#ended.clear();
+    if (!this.#journal || this.finished) return;
+    for (const s of started) {
+      try {
+        this.#journal.append(redactShared(pendingLine(s), this.#redactors));
+      } catch (err) {
+        this.outputError ??= `journal write failed: ${(err as Error).message}`;
+        this.#journal = undefined;
+        return;
+      }
     }
   }
 
@@ -244,8 +260,15 @@ export class RunRecorder {
     if (line.type === 'test' && line.file_level && line.status === 'passed') this.#endedEarly(line);
     if (line.type === 'test' || line.type === 'suite') this.#enrich(line);
     if (line.type === 'run_start') Object.assign(line, this.#evidence.start);
-    if (line.type === 'test' || line.type === 'suite') this.records.push(line);
-    const out = redactRecord(line, this.#redactors);
+    if (line.type === 'test' || line.type === 'suite') {
+      this.records.push(line);
+      // Its start, if not written yet, never will be: the earliest of its position (the fold pairs the same way).
+      if (this.#unwritten.length > 0 && (line.type === 'suite' || line.recovered === undefined)) {
+        const started = this.#unwrittenAt.get(position(line))?.shift();
+        if (started) this.#ended.add(started);
+      }
+    }
+    const out = redactShared(line, this.#redactors);
     if (out.type === 'run_start') this.#start = out;
     this.lines.push(out);
     try {
@@ -375,6 +398,46 @@ export class RunRecorder {
   childOffsets(): Map<string, number> {
     return this.#children.offsets();
   }
+}
+
+/** A test node dequeued, until its pending line is written or its result makes one needless. */
+interface Started {
+  entry: string;
+  file: string;
+  parents: string[];
+  /** The name as node gave it (the id hashes it) and redacted (as the result line carries it). */
+  raw: string;
+  name: string;
+  occurrence: number;
+  line: number;
+  column: number;
+  nesting: number;
+}
+
+/** Where a test began, as the fold pairs a pending line with its result (lib/report/fold.ts). */
+function position(r: Pick<TestLine, 'file' | 'line' | 'column' | 'nesting' | 'name'>): string {
+  return `${r.file}\u0000${r.line}\u0000${r.column}\u0000${r.nesting}\u0000${r.name}`;
+}
+
+/** The journal's record of a test that began (raw: the journal gets it redacted). */
+function pendingLine(s: Started): TestLine {
+  return {
+    type: 'test',
+    id: testId('test', s.entry, s.parents, s.raw, s.occurrence, s.file),
+    file: s.file,
+    entry_file: s.entry,
+    line: s.line,
+    column: s.column,
+    name: s.name,
+    path: s.parents,
+    nesting: s.nesting,
+    occurrence: s.occurrence,
+    status: 'incomplete',
+    duration_ms: 0,
+    attempt: 0,
+    pending: true,
+    failure: { kind: 'incomplete', message: 'test started but never finished: the run ended without a run_end line (node --test or the reporter was killed)' },
+  };
 }
 
 /** A complete watch cycle's journal (and its chain) replaces the previous cycle's in the output directory. */

@@ -313,8 +313,24 @@ export default async function* llmReport(source: AsyncIterable<TestEvent>): Asyn
   workDirOwned = true;
   yield show(run.record(opened.start), run);
 
-  for await (const item of watchCycles(source)) {
+  // Lines go out in one chunk per burst of events (what node handed over at once): every chunk costs
+  // node's stream machinery and the destination a write of its own, whatever its size.
+  let buffered = '';
+  const items = watchCycles(source)[Symbol.asyncIterator]();
+  for (;;) {
+    const next = items.next();
+    if (buffered) {
+      if ((await Promise.race([next, burstEnd()])) === BURST_END) {
+        yield buffered;
+        buffered = '';
+      }
+    }
+    const step = await next;
+    if (step.done) break;
+    const item = step.value;
     if ('end' in item) {
+      if (buffered) yield buffered;
+      buffered = '';
       if (run) yield* close(run);
       run = undefined;
       continue;
@@ -325,15 +341,17 @@ export default async function* llmReport(source: AsyncIterable<TestEvent>): Asyn
       if (!opensCycle(event)) continue;
       opened = openRun();
       run = opened.recorder;
-      yield show(run.record(opened.start), run);
+      buffered += show(run.record(opened.start), run);
     }
     if (event.type === 'test:watch:drained') watch.markDrained(run);
     if (event.type === 'test:dequeue' && event.data) run.dequeued(event.data);
-    for (const rec of run.normalizer.push(event)) {
-      const out = show(run.record(rec), run);
-      if (out) yield out;
+    for (const rec of run.normalizer.push(event)) buffered += show(run.record(rec), run);
+    if (buffered.length >= MAX_CHUNK) {
+      yield buffered;
+      buffered = '';
     }
   }
+  if (buffered) yield buffered;
   // Our signal listeners stay until the record is closed: without a listener a SIGINT/SIGTERM kills at
   // once, mid-write, leaving a journal that says the run ended and no report; with one it waits.
   if (run) {
@@ -341,6 +359,22 @@ export default async function* llmReport(source: AsyncIterable<TestEvent>): Asyn
     yield* close(run);
   } else watch.idle();
   abort.detach();
+}
+
+/** A chunk of the stream is sent at this size even in a burst that goes on. */
+const MAX_CHUNK = 65536;
+const BURST_END = Symbol('burst end');
+let burst: Promise<typeof BURST_END> | undefined;
+
+/** Settles once the events node already handed over are handled (the check phase of the event loop). */
+function burstEnd(): Promise<typeof BURST_END> {
+  burst ??= new Promise((resolve) =>
+    setImmediate(() => {
+      burst = undefined;
+      resolve(BURST_END);
+    }),
+  );
+  return burst;
 }
 
 /**

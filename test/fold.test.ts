@@ -11,7 +11,7 @@ import { parseNdjson } from '../lib/report/ndjson.js';
 import { fold } from '../lib/report/fold.js';
 import { withEvidence } from '../lib/evidence/report.js';
 import { validateReport } from '../lib/generated/validators.js';
-import type { Report } from '../lib/types.js';
+import type { Report, TestLine } from '../lib/types.js';
 
 const CLI = path.join(REPO, 'dist', 'lib', 'cli', 'main.js');
 
@@ -67,6 +67,23 @@ describe('fold over damaged journals', () => {
     assert.equal(report.tests.length, full.tests.length);
     assert.ok(report.warnings.some((w) => w.code === 'LLMR_NDJSON_DUPLICATE'));
     assert.equal(report.warnings.filter((w) => w.code === 'LLMR_NDJSON_BAD_LINE').length, 3);
+  });
+
+  it('a start pairs with a later result of its position: a result before it (its own start never written) closes none', () => {
+    const lines = parseNdjson(journal, 'journal.ndjson').lines;
+    const start = lines.find((l) => l.type === 'run_start')!;
+    const result = lines.find((l): l is TestLine => l.type === 'test' && !l.pending)!;
+    // The reporter writes a start only for a test still running once node's pending events are handled:
+    // the first run of this test ended at once (no start), the second began and was cut short.
+    const { failure: _f, ...rest } = result;
+    const second: TestLine = { ...rest, id: 'f'.repeat(16), occurrence: 2, status: 'incomplete', duration_ms: 0, pending: true, failure: { kind: 'incomplete', message: 'test started but never finished' } };
+    const cut = fold([start, result, second]);
+    assert.deepEqual(cut.tests.map((t) => [t.id, t.status]).sort(), [[result.id, result.status], [second.id, 'incomplete']].sort());
+    assert.ok(cut.warnings.some((w) => w.code === 'LLMR_TEST_INCOMPLETE' && w.test_id === second.id));
+    // Its start before it: the result closes it, nothing is invented.
+    const closed = fold([start, second, { ...result, id: second.id, occurrence: 2 }]);
+    assert.deepEqual(closed.tests.map((t) => [t.id, t.status]), [[second.id, result.status]]);
+    assert.ok(!closed.warnings.some((w) => w.code === 'LLMR_TEST_INCOMPLETE'));
   });
 });
 

@@ -10,9 +10,17 @@ export const CHAIN_START = '0'.repeat(64);
 // crypto.hash (node 20.12+): one call, no Hash object; a link per journal line made it a cost per test.
 const oneShot = (crypto as { hash?: (algorithm: string, data: string | Uint8Array, encoding: 'hex') => string }).hash;
 
+/** Reused for a link over bytes (the seal checks every line of the journal): the previous link, then the line. */
+let scratch = Buffer.alloc(4096);
+
 export function chainStep(prev: string, record: Uint8Array | string): string {
-  if (oneShot) return oneShot('sha256', typeof record === 'string' ? prev + record : Buffer.concat([Buffer.from(prev, 'latin1'), record]), 'hex');
-  return crypto.createHash('sha256').update(prev).update(record).digest('hex');
+  if (!oneShot) return crypto.createHash('sha256').update(prev).update(record).digest('hex');
+  if (typeof record === 'string') return oneShot('sha256', prev + record, 'hex');
+  const n = prev.length + record.length;
+  if (scratch.length < n) scratch = Buffer.alloc(Math.max(n, scratch.length * 2));
+  scratch.write(prev, 0, 'latin1');
+  scratch.set(record, prev.length);
+  return oneShot('sha256', scratch.subarray(0, n), 'hex');
 }
 
 export function chainLine(seq: number, head: string): string {

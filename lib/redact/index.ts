@@ -47,7 +47,7 @@ export function createRedactor(opts: RedactorOptions = {}): Redactor {
   // A marker changes its neighbourhood (a new word boundary, a value cut short), which can expose a
   // secret another rule missed, so passes repeat until nothing changes: redact(redact(x)) === redact(x).
   // Text without secrets costs one pass.
-  return (text) => {
+  const redact = (text: string): string => {
     let cur = text;
     for (let pass = 0; pass < MAX_PASSES && cur !== ''; pass++) {
       const next = once(cur);
@@ -56,6 +56,21 @@ export function createRedactor(opts: RedactorOptions = {}): Redactor {
     }
     return cur;
   };
+  // Short texts repeat (suite names, file paths: once per test of a run): their redaction is remembered.
+  const memo = new Map<string, string>();
+  return (text) => {
+    if (text.length > MEMO_CHARS) return redact(text);
+    let out = memo.get(text);
+    if (out === undefined) {
+      out = redact(text);
+      if (memo.size >= MEMO_SIZE) memo.clear();
+      memo.set(text, out);
+    }
+    return out;
+  };
 }
+
+const MEMO_CHARS = 256;
+const MEMO_SIZE = 10_000;
 export { pathRedactor, pathTag } from './paths.js';
-export { redactRecord, type RecordRedactors } from './records.js';
+export { redactRecord, redactShared, type RecordRedactors } from './records.js';

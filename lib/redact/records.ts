@@ -49,6 +49,46 @@ function walk(value: unknown, key: string, r: RecordRedactors): unknown {
   return value;
 }
 
+/** `walk` that gives back the value itself (not a copy) where redaction changed nothing below it. */
+function share(value: unknown, key: string, r: RecordRedactors): unknown {
+  if (typeof value === 'string') return cached(PATH_KEYS.has(key) ? r.path : r.text, value);
+  if (Array.isArray(value)) {
+    const itemKey = PATH_LIST_KEYS.has(key) ? 'file' : '';
+    let out: unknown[] | undefined;
+    for (let i = 0; i < value.length; i++) {
+      const v = share(value[i], itemKey, r);
+      if (out) out.push(v);
+      else if (v !== value[i]) (out = value.slice(0, i)).push(v);
+    }
+    return out ?? value;
+  }
+  if (value !== null && typeof value === 'object') {
+    const entries: Array<[string, unknown]> = Object.entries(value as Record<string, unknown>);
+    for (let i = 0; i < entries.length; i++) {
+      const [k, v] = entries[i]!;
+      const rk = cached(r.text, k);
+      const rv = share(v, k, r);
+      if (rk === k && rv === v) continue;
+      // Something changed: a copy, with the same key order.
+      const out: Record<string, unknown> = {};
+      for (let j = 0; j < i; j++) out[entries[j]![0]] = entries[j]![1];
+      out[rk] = rv;
+      for (let j = i + 1; j < entries.length; j++) out[cached(r.text, entries[j]![0])] = share(entries[j]![1], entries[j]![0], r);
+      return out;
+    }
+    return value;
+  }
+  return value;
+}
+
+/**
+ * Redacted like redactRecord, but what redaction leaves unchanged is shared with `value`, not copied:
+ * for a caller that keeps both and mutates neither (the reporter keeps every line of a run).
+ */
+export function redactShared<T>(value: T, r: RecordRedactors): T {
+  return share(value, '', r) as T;
+}
+
 /** A redacted deep copy (numbers, booleans and null as they are). */
 export function redactRecord<T>(value: T, r: RecordRedactors): T {
   return walk(value, '', r) as T;

@@ -1,5 +1,5 @@
 // Canonical JSON: sorted keys, no spaces, no undefined. Byte-stable for equal values, so it can be hashed.
-import { createHash } from 'node:crypto';
+import * as crypto from 'node:crypto';
 
 export function canonicalJson(value: unknown): string {
   return JSON.stringify(sortKeys(value));
@@ -38,6 +38,9 @@ export function stripVolatile<T>(value: T): T {
   return value;
 }
 
+// crypto.hash (node 20.12+): one call, no Hash object (ids are hashed per test).
+const oneShot = (crypto as { hash?: (algorithm: string, data: string | Uint8Array, encoding: 'hex') => string }).hash;
+
 export function sha256(text: string | Uint8Array): string {
-  return createHash('sha256').update(text).digest('hex');
+  return oneShot ? oneShot('sha256', text, 'hex') : crypto.createHash('sha256').update(text).digest('hex');
 }

@@ -137,20 +137,22 @@ const UNKNOWN_START: RunStartLine = {
   isolation: 'process',
 };
 
-/** Pending tests with no result line: the n-th start of a position pairs with its n-th result. */
-function unfinished(pending: TestLine[], records: Map<string, TestLine | SuiteLine>): TestLine[] {
-  const where = (r: TestLine | SuiteLine): string => JSON.stringify([r.file, r.line, r.column, r.nesting, r.name]);
-  const done = new Map<string, number>();
-  for (const r of records.values()) if (r.type === 'suite' || r.recovered === undefined) done.set(where(r), (done.get(where(r)) ?? 0) + 1);
-  const open: TestLine[] = [];
-  for (const p of pending) {
-    const k = where(p);
-    const n = done.get(k) ?? 0;
-    if (n > 0) done.set(k, n - 1);
-    else open.push(p);
-  }
+/** Where a test began (a pending line) and where its result is: position and name, as both lines carry them. */
+function where(r: TestLine | SuiteLine): string {
+  return JSON.stringify([r.file, r.line, r.column, r.nesting, r.name]);
+}
+
+/**
+ * Pending tests with no result line. A result closes the earliest open start of its position that came
+ * before it in the stream; the reporter writes a start only for a test that had not ended by then (the
+ * starts of tests that ended at once are never written), so a result with no start before it closes none.
+ */
+function unfinished(open: Map<string, TestLine[]>, order: TestLine[], records: Map<string, TestLine | SuiteLine>): TestLine[] {
+  const left = new Set<TestLine>();
+  for (const list of open.values()) for (const p of list) left.add(p);
+  const still = order.filter((p) => left.has(p));
   // A parent is still "running" while its subtest runs: the innermost test is the one that was cut short.
-  const out = open.filter((p, i) => !open.slice(i + 1).some((q) => q.entry_file === p.entry_file && q.nesting > p.nesting && JSON.stringify(q.path.slice(0, p.nesting + 1)) === JSON.stringify([...p.path, p.name])));
+  const out = still.filter((p, i) => !still.slice(i + 1).some((q) => q.entry_file === p.entry_file && q.nesting > p.nesting && JSON.stringify(q.path.slice(0, p.nesting + 1)) === JSON.stringify([...p.path, p.name])));
   return out.filter((t) => !records.has(recordKey(t))).map(({ pending: _p, ...t }) => t);
 }
 
@@ -163,7 +165,9 @@ export function fold(lines: Iterable<Line>, readWarnings: Warning[] = [], origin
   let end: RunEndLine | undefined;
   const records = new Map<string, TestLine | SuiteLine>();
   const recordAt = new Map<string, string>();
+  /** Pending lines in stream order, and those not yet closed by a later result, by position. */
   const pending: TestLine[] = [];
+  const open = new Map<string, TestLine[]>();
   const fileLines = new Map<string, FileLine>();
   const coverage = new Map<string, CoverageLine>();
   const warnings: Warning[] = [...readWarnings];
@@ -195,10 +199,16 @@ export function fold(lines: Iterable<Line>, readWarnings: Warning[] = [], origin
         const at = origins[index] ?? `line ${index + 1}`;
         if (line.type === 'test' && line.pending) {
           pending.push(line);
+          const k = where(line);
+          const list = open.get(k);
+          if (list) list.push(line);
+          else open.set(k, [line]);
           break;
         }
         const key = recordKey(line);
         const kept = records.get(key);
+        // A result (not one recovered from a child journal) closes the earliest open start of its position.
+        if (!kept && (line.type === 'suite' || line.recovered === undefined)) open.get(where(line))?.shift();
         if (!kept) {
           records.set(key, line);
           recordAt.set(key, at);
@@ -218,8 +228,8 @@ export function fold(lines: Iterable<Line>, readWarnings: Warning[] = [], origin
   }
   if (!start) warnings.push(warning('LLMR_NDJSON_NO_RUN_START', 'no run_start line: run metadata is unknown'));
   // Pending lines (journal only) matter when the run has no end: a test that began and has no result was
-  // running when node --test or the reporter was killed. Matched by position, name and order of start.
-  if (!end) for (const t of unfinished(pending, records)) {
+  // running when node --test or the reporter was killed. Matched by position, name and order in the stream.
+  if (!end) for (const t of unfinished(open, pending, records)) {
     records.set(recordKey(t), t);
     warnings.push(warning('LLMR_TEST_INCOMPLETE', `"${[...t.path, t.name].join(' > ')}" started but never finished: the run has no run_end line (node --test or the reporter was killed)`, { file: t.entry_file, test_id: t.id }));
   }

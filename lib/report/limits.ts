@@ -64,24 +64,40 @@ export function capText(text: string, max: number): string {
  */
 export function capStrings(value: unknown): string[] {
   const cut: string[] = [];
-  const walk = (v: unknown, pointer: string, key: string | undefined, inPath: boolean): unknown => {
+  // The pointer of the value being walked, as its keys; joined only for a string that is cut (rare),
+  // since the fold walks every line of a run.
+  const keys: string[] = [];
+  const walk = (v: unknown, key: string | undefined, inPath: boolean): unknown => {
     if (typeof v === 'string') {
       const max = capFor(key, inPath);
       if (v.length <= max) return v;
-      cut.push(pointer || '/');
+      cut.push(keys.length ? `/${keys.join('/')}` : '/');
       return capText(v, max);
     }
     if (Array.isArray(v)) {
-      for (let i = 0; i < v.length; i++) v[i] = walk(v[i], `${pointer}/${i}`, key, key === 'path' && pointer.split('/').length === 2);
+      // A top-level "path" holds suite names (capped as names).
+      const names = key === 'path' && keys.length === 1;
+      for (let i = 0; i < v.length; i++) {
+        keys.push(String(i));
+        const w = walk(v[i], key, names);
+        if (w !== v[i]) v[i] = w;
+        keys.pop();
+      }
       return v;
     }
     if (v !== null && typeof v === 'object') {
       const o = v as Record<string, unknown>;
-      for (const k of Object.keys(o)) o[k] = walk(o[k], `${pointer}/${k}`, k, false);
+      for (const k in o) {
+        if (!Object.hasOwn(o, k)) continue;
+        keys.push(k);
+        const w = walk(o[k], k, false);
+        if (w !== o[k]) o[k] = w;
+        keys.pop();
+      }
     }
     return v;
   };
-  walk(value, '', undefined, false);
+  walk(value, undefined, false);
   return cut;
 }
 
