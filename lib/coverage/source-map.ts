@@ -50,7 +50,7 @@ export function loadRangeMap(file: string, text: string, read: (file: string) =>
   let payload = where.payload;
   if (!payload && where.file) {
     const json = read(where.file);
-    if (json === undefined) throw new Error(`source map ${where.file} is unreadable`);
+    if (json === undefined) throw new Error(`source map ${path.basename(where.file)} is not a readable file`);
     payload = JSON.parse(json) as SourceMapPayload;
   }
   return payload ? rangeMap(text, payload, where.file ? path.dirname(where.file) : path.dirname(file), read) : undefined;
