@@ -2,6 +2,7 @@
 // history). IO only: find and read the inputs, hand them to lib/aggregate, write the outputs.
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
+import { readRegular } from '../coverage/read-regular.js';
 import { aggregate, AggregateError, POLICIES, readSource, type Source, type SourceMeta } from '../aggregate/index.js';
 import { emitGithub } from '../ci/github.js';
 import { changesBase } from '../config/ci-env.js';
@@ -186,13 +187,8 @@ export function aggregateCommand(args: string[], io: CommandIO): number {
 
   let result;
   try {
-    result = aggregate(sources, policy, (file) => {
-      try {
-        return readFileSync(path.resolve(io.cwd, file), 'utf8');
-      } catch {
-        return undefined; // no checkout here: hinted functions and branches count as code
-      }
-    }, io.cwd);
+    // No checkout here (undefined): hinted functions and branches count as code.
+    result = aggregate(sources, policy, (file) => readRegular(path.resolve(io.cwd, file)), io.cwd);
   } catch (err) {
     if (err instanceof AggregateError) return fail(io, err.message);
     throw err;
