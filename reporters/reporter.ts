@@ -356,6 +356,9 @@ export default async function* llmReport(source: AsyncIterable<TestEvent>): Asyn
   // once, mid-write, leaving a journal that says the run ended and no report; with one it waits.
   if (run) {
     run.keepWorkDir = false;
+    // node reported the run interrupted: the signal that did it may not have reached our listener yet
+    // (delivered to the whole process group, the children's exits can come first); let it, briefly.
+    for (let i = 0; i < 20 && run.normalizer.interrupted && !abort.signal(); i++) await new Promise((r) => setTimeout(r, 10));
     yield* close(run);
   } else watch.idle();
   abort.detach();
