@@ -159,9 +159,10 @@ interface OpenRun {
 
 interface Abort {
   detach: () => void;
-  /** The signal received, if any: a record closed after it was cut short unless `complete`. */
+  /** The signal received, if any. */
   signal: () => string | undefined;
-  complete: (r: RunRecorder) => boolean;
+  /** What to finish `r` with: cut short by the signal received, unless its cycle was complete first. */
+  cutShort: (r: RunRecorder) => { signal: string } | undefined;
 }
 
 /** Node stops a run on SIGINT/SIGTERM with process.exit(); note which signal it was, and close our record on 'exit'. */
@@ -171,6 +172,7 @@ function onAbort(open: OpenRun, isolation: 'process' | 'none'): Abort {
   // A watch cycle is complete once drained and every test file's end came: node can report drained while
   // a file of the cycle still runs (queued by a second change event), and a signal then cuts it short.
   const complete = (r: RunRecorder): boolean => open.drained() && (isolation !== 'process' || filesEnded(r));
+  const cutShort = (r: RunRecorder): { signal: string } | undefined => (signal && !complete(r) ? { signal } : undefined);
   const listeners = (['SIGINT', 'SIGTERM'] as const).map((name) => {
     const listener = (): void => {
       signal = name;
@@ -179,7 +181,7 @@ function onAbort(open: OpenRun, isolation: 'process' | 'none'): Abort {
         const recorder = open.current();
         if (recorder && !recorder.finished) {
           recorder.keepWorkDir = false;
-          recorder.finish(complete(recorder) ? undefined : { signal });
+          recorder.finish(cutShort(recorder));
         } else open.idle();
         process.removeListener(name, listener);
         process.kill(process.pid, name);
@@ -197,7 +199,7 @@ function onAbort(open: OpenRun, isolation: 'process' | 'none'): Abort {
     // If every test file's process reported its end, the run did end: finish it as it stands (lost
     // results come back from the child journals); otherwise it was cut short.
     const ended = complete(recorder) || (isolation === 'process' && filesEnded(recorder));
-    const { finished } = recorder.finish(signal && !complete(recorder) ? { signal } : ended ? undefined : {});
+    const { finished } = recorder.finish(cutShort(recorder) ?? (ended ? undefined : {}));
     // Too late for the generator's own check: make the exit status follow the verdict here.
     if (finished.report.run.status !== 'passed' || finished.outputError) process.exitCode ||= 1;
   };
@@ -206,7 +208,7 @@ function onAbort(open: OpenRun, isolation: 'process' | 'none'): Abort {
     for (const [name, listener] of listeners) process.removeListener(name, listener);
     process.removeListener('exit', onExit);
   };
-  return { detach, signal: () => signal, complete };
+  return { detach, signal: () => signal, cutShort };
 }
 
 export default async function* llmReport(source: AsyncIterable<TestEvent>): AsyncGenerator<string, void> {
@@ -285,8 +287,7 @@ export default async function* llmReport(source: AsyncIterable<TestEvent>): Asyn
   /** Close a run (a watch cycle): its last lines, the human summary, the verdict in the exit status. */
   function* close(recorder: RunRecorder): Generator<string> {
     // Node may end its stream after a signal before it exits (watch mode): still a run cut short.
-    const signal = abort.signal();
-    const { tail, finished } = recorder.finish(signal && !abort.complete(recorder) ? { signal } : undefined);
+    const { tail, finished } = recorder.finish(abort.cutShort(recorder));
     watch.closed(recorder);
     for (const line of tail) {
       const out = show(line, recorder);
