@@ -8,7 +8,7 @@
 import path from 'node:path';
 import { profileCounts, sortProfiles } from '../coverage/profile.js';
 import { sourceLines } from '../coverage/source-lines.js';
-import { generatedCounts } from '../coverage/generated.js';
+import { generatedCounts, sameBuild } from '../coverage/generated.js';
 import { compareText } from './text.js';
 import type { CoverageLine, LineRange } from '../types.js';
 
@@ -70,21 +70,20 @@ export function unionCoverage(perRun: ReadonlyArray<readonly CoverageLine[]>, re
       Object.assign(line, profileCounts(profiles, lines, compiled));
       line.profiles = profiles;
       if (compiled) {
-        // Compiled code: merged at the generated file's offsets, then mapped (what each run did).
-        const g = gens[0];
-        let why: string | undefined;
-        if (!gens.every((x) => x && g && x.file === g.file && x.digest === g.digest)) why = 'the runs ran different builds of it, or some did not record it';
-        else if (root === undefined) why = 'no checkout to read its compiled file from';
+        // Compiled code: merged at the generated file's offsets, then mapped (what each run did); every
+        // run's processes must have run one build, as within a run.
+        const build = sameBuild(gens.flatMap((g) => (g ? g.profiles.map((functions) => ({ file: g.file, digest: g.digest, functions })) : [undefined])));
+        if (typeof build === 'string') approximate.push({ file, why: build });
+        else if (root === undefined) approximate.push({ file, why: 'no checkout to read its compiled file from' });
         else {
-          const merged = { file: g!.file, digest: g!.digest, profiles: sortProfiles(gens.flatMap((x) => x!.profiles)) };
+          const merged = { ...build, profiles: sortProfiles(build.profiles) };
           const exact = generatedCounts(path.resolve(root, file), { ...merged, file: path.resolve(root, merged.file) }, (f) => read(path.relative(root, f)), lines);
-          if (typeof exact === 'string') why = exact;
+          if (typeof exact === 'string') approximate.push({ file, why: exact });
           else {
             Object.assign(line, exact);
             line.generated = merged;
           }
         }
-        if (why) approximate.push({ file, why });
       }
     } else if (list.length > 1) inexact.push(file);
     return line;

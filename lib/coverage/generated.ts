@@ -6,8 +6,8 @@
 // fails the caller falls back to the mapped profiles and names the file (LLMR_BRANCHES_APPROXIMATE).
 import path from 'node:path';
 import type { ProfileFunction } from '../types.js';
-import { functionBranchCounts, mergeFunctions } from './merge.js';
-import { fromProfile, type Counts } from './profile.js';
+import { mergeFunctions } from './merge.js';
+import { counts, fromProfile, type Counts } from './profile.js';
 import { loadRangeMap, textDigest } from './source-map.js';
 import type { SourceLines } from './source-lines.js';
 import { toOriginalProfile } from './v8-lines.js';
@@ -54,6 +54,5 @@ export function generatedCounts(original: string, gen: { file: string; digest: s
   const source = map?.sources.findIndex((s) => s.file === original) ?? -1;
   if (!map || source < 0) return `the source map of ${name} no longer names it`;
   if (!map.sources[source]!.lines) return `its source, named by the map of ${name}, is not readable`;
-  const c = functionBranchCounts(toOriginalProfile(map, source, mergeFunctions(gen.profiles.map(fromProfile))), lines);
-  return { functions: { covered: c.functions[0], total: c.functions[1] }, branches: { covered: c.branches[0], total: c.branches[1] } };
+  return counts(toOriginalProfile(map, source, mergeFunctions(gen.profiles.map(fromProfile))), lines);
 }

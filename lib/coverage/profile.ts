@@ -42,8 +42,12 @@ export interface Counts {
 export function profileCounts(profiles: readonly ProfileFunction[][], lines?: SourceLines, mapped = false): Counts {
   // A mapped profile (compiled code's fallback) was normalized before its map moved it, as c8 does for one
   // process; normalizing it again at the original's offsets would join ranges c8 keeps apart.
-  const fns = mapped && profiles.length === 1 ? fromProfile(profiles[0]!) : mergeFunctions(profiles.map(fromProfile));
-  const c = functionBranchCounts(fns, lines);
+  return counts(mapped && profiles.length === 1 ? fromProfile(profiles[0]!) : mergeFunctions(profiles.map(fromProfile)), lines);
+}
+
+/** c8's function and branch totals of one merged profile (functionBranchCounts), as coverage lines hold them. */
+export function counts(functions: V8Function[], lines?: SourceLines): Counts {
+  const c = functionBranchCounts(functions, lines);
   return { functions: { covered: c.functions[0], total: c.functions[1] }, branches: { covered: c.branches[0], total: c.branches[1] } };
 }
 
