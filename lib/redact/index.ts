@@ -56,7 +56,8 @@ export function createRedactor(opts: RedactorOptions = {}): Redactor {
     }
     return cur;
   };
-  // Short texts repeat (suite names, file paths: once per test of a run): their redaction is remembered.
+  // Short texts repeat (keys, statuses, suite names, file paths: in every record of a run): their
+  // redaction is remembered here, for every caller (records.ts walks whole records through it).
   const memo = new Map<string, string>();
   return (text) => {
     if (text.length > MEMO_CHARS) return redact(text);

@@ -3,7 +3,8 @@
 // state), so every string goes through the redactor; fields that hold file paths go through the path
 // redactor (paths.ts) so records stay grouped by file. Walking the whole record, instead of listing
 // fields, keeps a field added later from slipping through. Redacted text is a fixed point, so a record
-// redacted at its source comes out unchanged.
+// redacted at its source comes out unchanged. The redactors remember short texts themselves (index.ts,
+// paths.ts): keys, statuses, names and paths repeat in every record.
 import type { Redactor } from './index.js';
 
 export interface RecordRedactors {
@@ -16,26 +17,8 @@ const PATH_KEYS = new Set(['file', 'entry_file', 'path']);
 /** Keys whose value is a list of file paths. */
 const PATH_LIST_KEYS = new Set(['dirty_files']);
 
-/** Short strings repeat across records (keys, statuses, names, paths): their redaction is remembered. */
-const SHORT = 256;
-const MEMO_SIZE = 50_000;
-const memos = new WeakMap<Redactor, Map<string, string>>();
-
-function cached(fn: Redactor, s: string): string {
-  if (s.length > SHORT) return fn(s);
-  let memo = memos.get(fn);
-  if (!memo) memos.set(fn, (memo = new Map<string, string>()));
-  let out = memo.get(s);
-  if (out === undefined) {
-    out = fn(s);
-    if (memo.size >= MEMO_SIZE) memo.clear();
-    memo.set(s, out);
-  }
-  return out;
-}
-
 function walk(value: unknown, key: string, r: RecordRedactors): unknown {
-  if (typeof value === 'string') return cached(PATH_KEYS.has(key) ? r.path : r.text, value);
+  if (typeof value === 'string') return (PATH_KEYS.has(key) ? r.path : r.text)(value);
   if (Array.isArray(value)) {
     // A list under "path" is a suite path (names), not file paths.
     const itemKey = PATH_LIST_KEYS.has(key) ? 'file' : '';
@@ -43,7 +26,7 @@ function walk(value: unknown, key: string, r: RecordRedactors): unknown {
   }
   if (value !== null && typeof value === 'object') {
     const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) out[cached(r.text, k)] = walk(v, k, r);
+    for (const [k, v] of Object.entries(value)) out[r.text(k)] = walk(v, k, r);
     return out;
   }
   return value;
@@ -51,7 +34,7 @@ function walk(value: unknown, key: string, r: RecordRedactors): unknown {
 
 /** `walk` that gives back the value itself (not a copy) where redaction changed nothing below it. */
 function share(value: unknown, key: string, r: RecordRedactors): unknown {
-  if (typeof value === 'string') return cached(PATH_KEYS.has(key) ? r.path : r.text, value);
+  if (typeof value === 'string') return (PATH_KEYS.has(key) ? r.path : r.text)(value);
   if (Array.isArray(value)) {
     const itemKey = PATH_LIST_KEYS.has(key) ? 'file' : '';
     let out: unknown[] | undefined;
@@ -66,14 +49,14 @@ function share(value: unknown, key: string, r: RecordRedactors): unknown {
     const entries: Array<[string, unknown]> = Object.entries(value as Record<string, unknown>);
     for (let i = 0; i < entries.length; i++) {
       const [k, v] = entries[i]!;
-      const rk = cached(r.text, k);
+      const rk = r.text(k);
       const rv = share(v, k, r);
       if (rk === k && rv === v) continue;
       // Something changed: a copy, with the same key order.
       const out: Record<string, unknown> = {};
       for (let j = 0; j < i; j++) out[entries[j]![0]] = entries[j]![1];
       out[rk] = rv;
-      for (let j = i + 1; j < entries.length; j++) out[cached(r.text, entries[j]![0])] = share(entries[j]![1], entries[j]![0], r);
+      for (let j = i + 1; j < entries.length; j++) out[r.text(entries[j]![0])] = share(entries[j]![1], entries[j]![0], r);
       return out;
     }
     return value;
