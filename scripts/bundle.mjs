@@ -181,9 +181,12 @@ const common = {
 
 // Test children import a small preload, not this whole file: bundle reporters/preload-entry.ts on its
 // own and carry it as text in place of reporters/preload-source.ts; the reporter writes it out per run.
+// Builtins lazily here too: the coverage collector is only evaluated when coverage is on, and with it
+// node:inspector (which loads node:worker_threads: about 8 ms of a test process's CPU with coverage off).
 const preload = await build({
   ...common,
   entryPoints: [path.join(root, 'reporters', 'preload-entry.ts')],
+  plugins: [lazyBuiltins],
   write: false,
 });
 const preloadText = preload.outputFiles[0].text;
