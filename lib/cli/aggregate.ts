@@ -2,7 +2,7 @@
 // history). IO only: find and read the inputs, hand them to lib/aggregate, write the outputs.
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { readRegular } from '../coverage/read-regular.js';
+import { readRegular } from '../read-regular.js';
 import { aggregate, AggregateError, POLICIES, readSource, type Source, type SourceMeta } from '../aggregate/index.js';
 import { emitGithub } from '../ci/github.js';
 import { changesBase } from '../config/ci-env.js';

@@ -4,7 +4,7 @@
 // every process's raw profile merged at once, as c8 merges; the file is read back for its ignore hints,
 // as c8 reads it when it reports. Compiled code is merged at the generated file's offsets and then
 // mapped (lib/coverage/generated.ts), falling back to each process's mapped profile, with a warning.
-import { readRegular } from './read-regular.js';
+import { readRegular } from '../read-regular.js';
 import path from 'node:path';
 import type { ChildJournal } from '../events/child-journal.js';
 import { relPath } from '../paths.js';

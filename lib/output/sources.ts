@@ -3,7 +3,8 @@
 // whose target lies outside the project, is not read (DESIGN invariant 6 applies to reads of user
 // trees too). Text is redacted with the run's redactor before it reaches the page; the page shows it as
 // escaped JSON data and textContent only.
-import { closeSync, fstatSync, openSync, readSync, realpathSync, constants } from 'node:fs';
+import { readSync, realpathSync } from 'node:fs';
+import { withRegularFile } from '../read-regular.js';
 import path from 'node:path';
 import { coveredFiles, pickSources, testsPerFile } from '../render/html/sources.js';
 import { warning } from '../warnings.js';
@@ -32,18 +33,9 @@ function readBelow(realRoot: string, rel: string, limit: number): { text: string
     return { problem: (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no longer exists' : `cannot be resolved (${(err as NodeJS.ErrnoException).code ?? 'error'})` };
   }
   if (real !== realRoot && !real.startsWith(realRoot + path.sep)) return { problem: 'is a link leading outside the project directory' };
-  let fd: number;
-  try {
-    // O_NONBLOCK: a FIFO planted under the name must not hang the run.
-    fd = openSync(real, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
-  } catch (err) {
-    return { problem: `cannot be opened (${(err as NodeJS.ErrnoException).code ?? 'error'})` };
-  }
-  try {
-    const st = fstatSync(fd);
-    if (!st.isFile()) return { problem: 'is not a regular file' };
-    if (st.size > limit) return { size: st.size };
-    const buf = Buffer.alloc(st.size);
+  const got = withRegularFile(real, (fd, size) => {
+    if (size > limit) return { size };
+    const buf = Buffer.alloc(size);
     let at = 0;
     while (at < buf.length) {
       const n = readSync(fd, buf, at, buf.length - at, at);
@@ -52,16 +44,13 @@ function readBelow(realRoot: string, rel: string, limit: number): { text: string
     }
     const bytes = buf.subarray(0, at);
     if (bytes.includes(0)) return { problem: 'is not text (NUL bytes)' };
-    let text: string;
     try {
-      text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+      return { text: new TextDecoder('utf-8', { fatal: true }).decode(bytes) };
     } catch {
       return { problem: 'is not UTF-8 text' };
     }
-    return { text };
-  } finally {
-    closeSync(fd);
-  }
+  });
+  return 'value' in got ? got.value : got;
 }
 
 /**

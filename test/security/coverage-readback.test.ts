@@ -1,7 +1,7 @@
 // Attack: at the end of a run the fold reads files back to count coverage as c8 does (a source for its
 // ignore hints, a compiled file and its source map), by paths a test process ran and named. A test that
 // plants a FIFO where the source map was would hang the fold (no report at all) if it were opened and
-// read like a file. Defence: lib/coverage/read-regular.ts opens without blocking and reads regular files
+// read like a file. Defence: lib/read-regular.ts opens without blocking and reads regular files
 // only; the file is counted from its mapped profiles and named (LLMR_BRANCHES_APPROXIMATE).
 import { it } from 'node:test';
 import assert from 'node:assert/strict';
