@@ -64,7 +64,8 @@ export function unionCoverage(perRun: ReadonlyArray<readonly CoverageLine[]>, re
       // Every process of every run, merged at once: the same set one unsharded run merges.
       const profiles = sortProfiles(list.flatMap((c) => c.profiles!));
       const text = read(file);
-      const lines = text === undefined ? undefined : sourceLines(text);
+      const source = text === undefined ? undefined : { text, lines: sourceLines(text) };
+      const lines = source?.lines;
       const gens = list.map((c) => c.generated);
       const compiled = gens.some((g) => g);
       Object.assign(line, profileCounts(profiles, lines, compiled));
@@ -77,7 +78,7 @@ export function unionCoverage(perRun: ReadonlyArray<readonly CoverageLine[]>, re
         else if (root === undefined) approximate.push({ file, why: 'no checkout to read its compiled file from' });
         else {
           const merged = { ...build, profiles: sortProfiles(build.profiles) };
-          const exact = generatedCounts(path.resolve(root, file), { ...merged, file: path.resolve(root, merged.file) }, (f) => read(path.relative(root, f)), lines);
+          const exact = generatedCounts(path.resolve(root, file), { ...merged, file: path.resolve(root, merged.file) }, (f) => read(path.relative(root, f)), source);
           if (typeof exact === 'string') approximate.push({ file, why: exact });
           else {
             Object.assign(line, exact);

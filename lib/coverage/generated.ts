@@ -37,22 +37,27 @@ export function sameBuild(list: ReadonlyArray<GeneratedProfile | undefined>): { 
 
 /**
  * c8's counts for `original` (absolute) from the processes' profiles of its generated file, or why they
- * cannot be had. `read` reads a file (absolute path) or gives undefined; `lines`: the original's source,
- * for its ignore hints.
+ * cannot be had. `read` reads a file (absolute path) or gives undefined; `source`: the original's text as
+ * the caller read it (not read again for a map without sourcesContent) and its lines, for ignore hints.
  */
-export function generatedCounts(original: string, gen: { file: string; digest: string; profiles: readonly ProfileFunction[][] }, read: (file: string) => string | undefined, lines?: SourceLines): Counts | string {
+export function generatedCounts(
+  original: string,
+  gen: { file: string; digest: string; profiles: readonly ProfileFunction[][] },
+  read: (file: string) => string | undefined,
+  source?: { text: string; lines: SourceLines },
+): Counts | string {
   const name = path.basename(gen.file);
   const text = read(gen.file);
   if (text === undefined) return `its compiled file ${name} is not readable`;
   if (textDigest(text) !== gen.digest) return `its compiled file ${name} changed since the run`;
   let map;
   try {
-    map = loadRangeMap(gen.file, text, read);
+    map = loadRangeMap(gen.file, text, (f) => (source && f === original ? source.text : read(f)));
   } catch (err) {
     return `the source map of ${name} is unusable (${(err as Error).message})`;
   }
-  const source = map?.sources.findIndex((s) => s.file === original) ?? -1;
-  if (!map || source < 0) return `the source map of ${name} no longer names it`;
-  if (!map.sources[source]!.lines) return `its source, named by the map of ${name}, is not readable`;
-  return counts(toOriginalProfile(map, source, mergeFunctions(gen.profiles.map(fromProfile))), lines);
+  const index = map?.sources.findIndex((s) => s.file === original) ?? -1;
+  if (!map || index < 0) return `the source map of ${name} no longer names it`;
+  if (!map.sources[index]!.lines) return `its source, named by the map of ${name}, is not readable`;
+  return counts(toOriginalProfile(map, index, mergeFunctions(gen.profiles.map(fromProfile))), source?.lines);
 }

@@ -77,13 +77,14 @@ export function coverageLines(
       // Converted before the merge, which mutates its inputs.
       const profiles = a.profiles.map(toProfile);
       const text = a.profiles.length > 0 ? read(a.abs) : undefined;
-      const lines = text === undefined ? undefined : sourceLines(text);
+      const source = text === undefined ? undefined : { text, lines: sourceLines(text) };
+      const lines = source?.lines;
       const compiled = a.generated.some((g) => g !== undefined);
       let counts = profileCounts(profiles, lines, compiled);
       let generated: CoverageLine['generated'];
       if (compiled) {
         const build = sameBuild(a.generated);
-        const exact = typeof build === 'string' ? build : generatedCounts(a.abs, build, read, lines);
+        const exact = typeof build === 'string' ? build : generatedCounts(a.abs, build, read, source);
         if (typeof exact === 'string') warnings.push(warning('LLMR_BRANCHES_APPROXIMATE', `${file}: ${exact}`, { file }));
         else counts = exact;
         const rel = typeof build === 'string' ? '' : relPath(root, build.file);
