@@ -9,13 +9,14 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createRequire } from 'node:module';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { generateSuite } from './lib/generate.mjs';
 import { generateGraphSuite, generateHttpSuite } from './lib/suites.mjs';
 import { alternate, run, PROBE_ARG } from './lib/measure.mjs';
 import { record, table, load } from './lib/results.mjs';
 import { coverageOption } from './lib/coverage-option.mjs';
 
+const TAKES_ONLY = path.join(path.dirname(fileURLToPath(import.meta.url)), 'lib', 'takes-only.mjs');
 const C8 = path.join(path.dirname(createRequire(import.meta.url).resolve('c8/package.json')), 'bin', 'c8.js');
 
 /** The suites, full size and quick (a smoke run of the harness). */
@@ -64,6 +65,8 @@ async function benchSuite(suite, { rounds, quick, files, log, option }) {
       // c8 measures and then reports (text summary and lcov, as a CI would); its RSS is not the point here.
       c8: () => run(process.execPath, [C8, '--reporter=text-summary', '--reporter=lcov', '--report-dir=c8-out', '--temp-directory=c8-tmp', process.execPath, ...spec], { cwd: dir, expectCode: 0, rss: false, treeCpu: true }),
     };
+    // The floor of any per-test scheme on V8's takes: one take per test, its answer discarded (lib/takes-only.mjs).
+    variants.takes_only = () => run(process.execPath, [PROBE_ARG, ...spec], { cwd: dir, env: { NODE_OPTIONS: `--import=${pathToFileURL(TAKES_ONLY).href}` }, expectCode: 0, treeCpu: true });
     const ours = (env) => () => run(process.execPath, [PROBE_ARG, '--test', '--test-reporter=@org/llm-report', '--test-reporter-destination=out-ours.ndjson'], { cwd: dir, env, expectCode: 0, treeCpu: true });
     if (option) {
       variants.per_test = ours(option.on);
@@ -94,6 +97,12 @@ async function benchSuite(suite, { rounds, quick, files, log, option }) {
     // CPU time of the whole process tree (GNU time): what the wall ratio would be on an idle machine
     // with one core per process; on a machine shared with other jobs it holds better than wall time.
     if (r.per_test.treeCpuMs && r.c8.treeCpuMs) record({ name: key(suite, 'per_test_vs_c8.cpu'), value: r.per_test.treeCpuMs / r.c8.treeCpuMs, unit: 'x', note: 'CPU of the process tree (user + system)' });
+    if (r.takes_only?.treeCpuMs && r.c8.treeCpuMs && r.none.treeCpuMs) {
+      // Above 1.0 here, no per-test coverage from V8 takes can reach c8's cost on this suite.
+      record({ name: key(suite, 'takes_only_vs_c8.cpu'), value: r.takes_only.treeCpuMs / r.c8.treeCpuMs, unit: 'x', note: 'one V8 take per test, nothing else: the floor of per-test coverage' });
+      record({ name: key(suite, 'takes_only_vs_none.cpu'), value: r.takes_only.treeCpuMs / r.none.treeCpuMs, unit: 'x', note: 'CPU of the process tree' });
+      record({ name: key(suite, 'c8_vs_none.cpu'), value: r.c8.treeCpuMs / r.none.treeCpuMs, unit: 'x', note: 'CPU of the process tree' });
+    }
     if (r.off) {
       record({ name: key(suite, 'off_vs_none.wall'), value: r.off.wallMs / r.none.wallMs, unit: 'x', note: 'ours with coverage off: the reporter itself' });
       record({ name: key(suite, 'per_test_vs_off.wall'), value: r.per_test.wallMs / r.off.wallMs, unit: 'x', note: 'what per-test coverage adds to ours' });
