@@ -43,21 +43,34 @@ function blocks(takes: readonly V8Range[][], source?: string, guessed?: Set<stri
     const next = new Map<string, { s: number; e: number; in: Set<number> }>();
     for (const r of all) {
       const cuts = new Set<number>();
+      // Of the ranges sharing r's start (or end), only the widest can be r's neighbour: the others lie
+      // inside it, its children or pieces of it, decided once it is cut off (the next round). One that
+      // starts inside a block and runs past its end is fused (cut by the first rule): its start is no
+      // edge at r's level.
+      let head: (typeof all)[number] | undefined;
+      let tail: (typeof all)[number] | undefined;
       for (const q of all) {
         if (q.s < r.s && q.e > r.s && q.e < r.e) cuts.add(q.e);
-        else if (q.s === r.s && q.e < r.e && !together(q.in, r.in)) cuts.add(q.e);
-        else if (q.e === r.e && q.s > r.s && !together(q.in, r.in)) {
-          if (continuation(source, r.s) || closes(source, r.s, q.s) || (statement(source, r.s) && continuation(source, q.s))) cuts.add(q.s);
-          // Never in one take together: a parent and its child sharing an end, or a block fused with the
-          // next? Taken as parent and child; a wrong guess is a branch more or less than V8's own.
-          else if (!whole(source, r.s, r.e) && !operand(source, q.s)) guessed?.add(`${r.s}:${r.e}:${q.s}`);
-        }
+        else if (q.s === r.s && q.e < r.e && (!head || q.e > head.e)) head = q;
+        else if (q.e === r.e && q.s > r.s && (!tail || q.s < tail.s) && !all.some((b) => b.s < q.s && q.s < b.e && b.e < q.e)) tail = q;
       }
+      if (head && !together(head.in, r.in)) cuts.add(head.e);
       // A continuation ends where the next block starts: one holding a block of its own statement list
       // (no brace opened before it) is a run of blocks fused in every take.
+      // The body of a loop or if of its own statement list is such a block even when no take shows it apart.
       if (continuation(source, r.s)) {
         const first = Math.min(...all.filter((q) => q.s > r.s && q.s < r.e).map((q) => q.s));
         if (first < r.e && balanced(source!.slice(r.s, first))) cuts.add(first);
+        const body = controlBlock(source!, r.s, r.e);
+        if (body !== undefined) cuts.add(body);
+      }
+      // The range ending with r is weighed against the piece of r it ends (the next round) when r is cut before it.
+      if (tail && !together(tail.in, r.in) && ![...cuts].some((c) => c < tail!.s)) {
+        const q = tail;
+        if (continuation(source, r.s) || closes(source, r.s, q.s) || (statement(source, r.s) && (continuation(source, q.s) || elseOf(source, r.s, q.s)))) cuts.add(q.s);
+        // Never in one take together: a parent and its child sharing an end, or a block fused with the
+        // next? Taken as parent and child; a wrong guess is a branch more or less than V8's own.
+        else if (!whole(source, r.s, r.e) && !operand(source, q.s)) guessed?.add(`${r.s}:${r.e}:${q.s}`);
       }
       if (cuts.size === 0) {
         const k = `${r.s}:${r.e}`;
@@ -113,6 +126,15 @@ function statement(source: string | undefined, at: number): boolean {
   return /^(?!(?:else|case|default)\b)[A-Za-z_$]/.test(source.slice(at, at + 16));
 }
 
+/**
+ * Whether the range at `end` is the else branch of a then-statement starting at `at` (`if (a) x = 1
+ * else ...`): V8's else range starts where the then range ends, so a range from `at` past `end` is the
+ * two fused (equal counts in that take). Unless the statement is itself an if (a dangling else).
+ */
+function elseOf(source: string | undefined, at: number, end: number): boolean {
+  return source !== undefined && /^[\s;]*else\b/.test(source.slice(end, end + 64)) && !/\bif\b/.test(source.slice(at, end));
+}
+
 /** Whether a range is an operand's (`? b`, `: c`, `|| b`, `&& b`, `?? b`): what ends with it holds it. */
 function operand(source: string | undefined, at: number): boolean {
   return source !== undefined && /^\s*(?:\?\?|\|\||&&|\?(?!\.)|:)/.test(source.slice(at, at + 8));
@@ -121,6 +143,34 @@ function operand(source: string | undefined, at: number): boolean {
 /** A range that is one whole block (its brace closes at its end) or an else branch: a parent of what ends with it, for sure. */
 function whole(source: string | undefined, at: number, end: number): boolean {
   return closes(source, at, end) || (source !== undefined && /^[\s;]*else\b/.test(source.slice(at, at + 64)));
+}
+
+/**
+ * The first brace in [at, end), outside any brace opened after `at`, that opens the body of an if, a
+ * loop (`while (...) {`, `for (...) {`, `do {`): V8 counts such a body as a block of its own, starting
+ * at its brace.
+ */
+function controlBlock(source: string, at: number, end: number): number | undefined {
+  let depth = 0;
+  for (let i = at; i < end; i++) {
+    const c = source[i];
+    if (c === '}' && --depth < 0) return undefined;
+    if (c !== '{') continue;
+    if (depth++ > 0) continue;
+    const before = source.slice(Math.max(at, i - 256), i).trimEnd();
+    if (/\bdo$/.test(before)) return i;
+    if (!before.endsWith(')')) continue;
+    // The keyword before the parenthesized header that ends right before the brace.
+    let parens = 0;
+    for (let j = before.length - 1; j >= 0; j--) {
+      if (before[j] === ')') parens++;
+      else if (before[j] === '(' && --parens === 0) {
+        if (/(?:^|[^\w$.])(?:if|while|for(?:\s+await)?)\s*$/.test(before.slice(0, j))) return i;
+        break;
+      }
+    }
+  }
+  return undefined;
 }
 
 function balanced(text: string): boolean {
