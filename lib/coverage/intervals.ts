@@ -9,6 +9,7 @@
 // V8's order. Needs counts, not 0/1 (binary takes cannot be added).
 import type { V8Function, V8Range } from './v8-lines.js';
 import v8Coverage from '@bcoe/v8-coverage';
+import { balanced, blockEnd, closes, codeOnly, continuation, controlBlock, elseEnd, elseOf, operand, statement, unopened, whole } from './source-edges.js';
 
 type Block = [start: number, end: number, count: number];
 
@@ -63,9 +64,17 @@ function blocks(takes: readonly V8Range[][], source?: string, guessed?: Set<stri
         if (first < r.e && balanced(source!.slice(r.s, first))) cuts.add(first);
         const body = controlBlock(source!, r.s, r.e);
         if (body !== undefined) cuts.add(body);
+        // It ends with the block it is in, at the first brace it did not open: past it, it is fused with
+        // what follows that block (the block itself had its parent's count in that take).
+        const out = unopened(source!, r.s, r.e);
+        if (out !== undefined) cuts.add(out);
       }
+      // A block runs to its closing brace, an else branch to the end of its statement: a range starting
+      // there and running past it is that block fused with what follows.
+      const shut = blockEnd(source, r.s) ?? elseEnd(source, r.s);
+      if (shut !== undefined && shut < r.e) cuts.add(shut);
       // The range ending with r is weighed against the piece of r it ends (the next round) when r is cut before it.
-      if (tail && !together(tail.in, r.in) && ![...cuts].some((c) => c < tail!.s)) {
+      if (tail && !together(tail.in, r.in) && ![...cuts].some((c) => c < tail.s)) {
         const q = tail;
         if (continuation(source, r.s) || closes(source, r.s, q.s) || (statement(source, r.s) && (continuation(source, q.s) || elseOf(source, r.s, q.s)))) cuts.add(q.s);
         // Never in one take together: a parent and its child sharing an end, or a block fused with the
@@ -89,95 +98,6 @@ function blocks(takes: readonly V8Range[][], source?: string, guessed?: Set<stri
     all = [...next.values()];
   }
   return all.map((r) => [r.s, r.e]);
-}
-
-/**
- * Whether a range starting at `at` starts where a statement ended (V8's continuation counters),
- * rather than at a block, a branch or an expression (a token). An else, catch or finally range
- * also starts right after the closing brace before its keyword.
- */
-function continuation(source: string | undefined, at: number): boolean {
-  if (source === undefined || !/[\s;,)}\]]/.test(source[at] ?? ' ')) return false;
-  return !/^[\s;]*(?:else|catch|finally)\b/.test(source.slice(at, at + 64));
-}
-
-/**
- * Whether the block opened by the brace at `at` closes right before `end`: then a range from `at` past
- * `end` is that block fused with the continuation after it (equal counts in that take), not a parent.
- */
-function closes(source: string | undefined, at: number, end: number): boolean {
-  if (source === undefined || source[at] !== '{' || source[end - 1] !== '}') return false;
-  let depth = 0;
-  for (let i = at; i < end; i++) {
-    const c = source[i];
-    if (c === '{') depth++;
-    else if (c === '}' && --depth === 0) return i === end - 1;
-  }
-  return false;
-}
-
-/**
- * Whether a range starts at a statement of its own (a then-statement without braces, `if (x) return`):
- * not a block, a continuation, an else branch or a case clause. Such a range holds no continuation
- * of its own that ends with it, so one that does is that statement fused with the code after it.
- */
-function statement(source: string | undefined, at: number): boolean {
-  if (source === undefined || continuation(source, at)) return false;
-  return /^(?!(?:else|case|default)\b)[A-Za-z_$]/.test(source.slice(at, at + 16));
-}
-
-/**
- * Whether the range at `end` is the else branch of a then-statement starting at `at` (`if (a) x = 1
- * else ...`): V8's else range starts where the then range ends, so a range from `at` past `end` is the
- * two fused (equal counts in that take). Unless the statement is itself an if (a dangling else).
- */
-function elseOf(source: string | undefined, at: number, end: number): boolean {
-  return source !== undefined && /^[\s;]*else\b/.test(source.slice(end, end + 64)) && !/\bif\b/.test(source.slice(at, end));
-}
-
-/** Whether a range is an operand's (`? b`, `: c`, `|| b`, `&& b`, `?? b`): what ends with it holds it. */
-function operand(source: string | undefined, at: number): boolean {
-  return source !== undefined && /^\s*(?:\?\?|\|\||&&|\?(?!\.)|:)/.test(source.slice(at, at + 8));
-}
-
-/** A range that is one whole block (its brace closes at its end) or an else branch: a parent of what ends with it, for sure. */
-function whole(source: string | undefined, at: number, end: number): boolean {
-  return closes(source, at, end) || (source !== undefined && /^[\s;]*else\b/.test(source.slice(at, at + 64)));
-}
-
-/**
- * The first brace in [at, end), outside any brace opened after `at`, that opens the body of an if, a
- * loop (`while (...) {`, `for (...) {`, `do {`): V8 counts such a body as a block of its own, starting
- * at its brace.
- */
-function controlBlock(source: string, at: number, end: number): number | undefined {
-  let depth = 0;
-  for (let i = at; i < end; i++) {
-    const c = source[i];
-    if (c === '}' && --depth < 0) return undefined;
-    if (c !== '{') continue;
-    if (depth++ > 0) continue;
-    const before = source.slice(Math.max(at, i - 256), i).trimEnd();
-    if (/\bdo$/.test(before)) return i;
-    if (!before.endsWith(')')) continue;
-    // The keyword before the parenthesized header that ends right before the brace.
-    let parens = 0;
-    for (let j = before.length - 1; j >= 0; j--) {
-      if (before[j] === ')') parens++;
-      else if (before[j] === '(' && --parens === 0) {
-        if (/(?:^|[^\w$.])(?:if|while|for(?:\s+await)?)\s*$/.test(before.slice(0, j))) return i;
-        break;
-      }
-    }
-  }
-  return undefined;
-}
-
-function balanced(text: string): boolean {
-  let depth = 0;
-  for (const c of text) if (c === '{') depth++;
-    else if (c === '}' && --depth < 0) return false;
-  return depth === 0;
 }
 
 /** Deletes blocks as V8's CoverageBlockIterator does: a deleted block is no one's parent. */
@@ -224,6 +144,7 @@ const key = (fn: V8Function): string => `${fn.ranges[0]!.startOffset}:${fn.range
  * edges no take decided (see blocks), where the sum may differ from V8's whole-process profile.
  */
 export function addTakes(takes: readonly V8Function[][], source?: string, guessed?: Set<string>): V8Function[] {
+  const code = source === undefined ? undefined : codeOnly(source);
   const byFn = new Map<string, { fn: V8Function; ranges: V8Range[][] }>();
   for (const take of takes)
     for (const fn of take) {
@@ -238,7 +159,7 @@ export function addTakes(takes: readonly V8Function[][], source?: string, guesse
   return [...byFn.values()].map(({ fn, ranges }) => {
     const root = fn.ranges[0]!;
     const sum = (s: number, e: number): number => ranges.reduce((n, t) => n + countIn(t, s, e), 0);
-    const list = blocks(ranges, source, guessed).sort((a, b) => a[0] - b[0] || b[1] - a[1]);
+    const list = blocks(ranges, code, guessed).sort((a, b) => a[0] - b[0] || b[1] - a[1]);
     return {
       functionName: fn.functionName,
       isBlockCoverage: fn.isBlockCoverage,

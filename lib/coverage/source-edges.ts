@@ -1,0 +1,233 @@
+// Block edges read from the source text, for adding up V8 coverage takes (intervals.ts): where V8's
+// counters start and end is a matter of syntax (src/parsing: a block's range is its braces, an else
+// range starts where the then range ended, a continuation starts where a statement ended and ends at
+// the next block). Every helper reads code only: text in strings, comments, template literals and
+// regular expressions is blanked first (codeOnly), offsets kept, so a brace in a string is no block.
+
+let last: { source: string; code: string } | undefined;
+
+/**
+ * The source with the inside of every string, comment, template literal text and regular expression
+ * replaced by spaces (delimiters kept, so a range starting at a literal still starts at a token).
+ * Template substitutions (`${...}`) stay code. Regular expressions are told from division by the
+ * token before the slash, as a tokenizer does without a parse: a guess on odd code, never a throw.
+ */
+export function codeOnly(source: string): string {
+  if (last?.source === source) return last.code;
+  const out = source.split('');
+  const blank = (from: number, to: number): void => {
+    for (let k = from; k < to; k++) if (out[k] !== '\n') out[k] = ' ';
+  };
+  // Brace depths at which a template literal's substitution opened: its closing brace resumes the literal.
+  const templates: number[] = [];
+  let depth = 0;
+  let i = 0;
+  const n = source.length;
+  const template = (from: number): number => {
+    // From just inside a backquote (or a substitution's closing brace) to the closing backquote or `${`.
+    let k = from;
+    for (; k < n; k++) {
+      const c = source[k];
+      if (c === '\\') k++;
+      else if (c === '`') break;
+      else if (c === '$' && source[k + 1] === '{') break;
+    }
+    blank(from, Math.min(k, n));
+    if (k < n && source[k] === '$') {
+      templates.push(depth);
+      depth++;
+      return k + 2;
+    }
+    return k + 1;
+  };
+  while (i < n) {
+    const c = source[i]!;
+    if (c === '/' && source[i + 1] === '/') {
+      const e = source.indexOf('\n', i);
+      const end = e < 0 ? n : e;
+      blank(i + 2, end);
+      i = end;
+    } else if (c === '/' && source[i + 1] === '*') {
+      const e = source.indexOf('*/', i + 2);
+      const end = e < 0 ? n : e;
+      blank(i + 2, end);
+      i = end + 2;
+    } else if (c === "'" || c === '"') {
+      let k = i + 1;
+      for (; k < n && source[k] !== c && source[k] !== '\n'; k++) if (source[k] === '\\') k++;
+      blank(i + 1, Math.min(k, n));
+      i = k + 1;
+    } else if (c === '`') i = template(i + 1);
+    else if (c === '/' && regexAllowed(source, i)) {
+      let k = i + 1;
+      let cls = false;
+      for (; k < n && source[k] !== '\n'; k++) {
+        const d = source[k];
+        if (d === '\\') k++;
+        else if (d === '[') cls = true;
+        else if (d === ']') cls = false;
+        else if (d === '/' && !cls) break;
+      }
+      blank(i + 1, Math.min(k, n));
+      i = k + 1;
+    } else {
+      if (c === '{') depth++;
+      else if (c === '}') {
+        depth--;
+        if (templates.length > 0 && templates[templates.length - 1] === depth) {
+          templates.pop();
+          i = template(i + 1);
+          continue;
+        }
+      }
+      i++;
+    }
+  }
+  last = { source, code: out.join('') };
+  return last.code;
+}
+
+/** Whether a slash at `at` starts a regular expression: after an operator, an opening bracket, a keyword that takes an expression, or nothing. */
+function regexAllowed(source: string, at: number): boolean {
+  let k = at - 1;
+  while (k >= 0 && /\s/.test(source[k]!)) k--;
+  if (k < 0) return true;
+  if (/[(,=:[!&|?{};+\-*%<>~^]/.test(source[k]!)) return true;
+  return /(?:^|[^\w$])(?:return|typeof|case|do|else|in|of|new|delete|void|throw|yield|await)$/.test(source.slice(Math.max(0, k - 8), k + 1));
+}
+
+/**
+ * Whether a range starting at `at` starts where a statement ended (V8's continuation counters),
+ * rather than at a block, a branch or an expression (a token). An else, catch or finally range
+ * also starts right after the closing brace before its keyword.
+ */
+export function continuation(source: string | undefined, at: number): boolean {
+  if (source === undefined || !/[\s;,)}\]]/.test(source[at] ?? ' ')) return false;
+  return !/^[\s;]*(?:else|catch|finally)\b/.test(source.slice(at, at + 64));
+}
+
+/** Where the block opened by the brace at `at` ends (after its closing brace). */
+export function blockEnd(source: string | undefined, at: number): number | undefined {
+  if (source === undefined || source[at] !== '{') return undefined;
+  let depth = 0;
+  for (let i = at; i < source.length; i++) {
+    const c = source[i];
+    if (c === '{') depth++;
+    else if (c === '}' && --depth === 0) return i + 1;
+  }
+  return undefined;
+}
+
+/** Where the else branch whose range starts at `at` (` else {`, ` else if (...) {...}`) ends; braces only. */
+export function elseEnd(source: string | undefined, at: number): number | undefined {
+  const m = source === undefined ? null : /^[\s;]*else\s*/.exec(source.slice(at, at + 64));
+  if (!m) return undefined;
+  let i = at + m[0].length;
+  for (;;) {
+    if (source![i] === '{') return blockEnd(source, i);
+    const head = /^if\s*\(/.exec(source!.slice(i, i + 8));
+    if (!head) return undefined;
+    // The condition's parentheses, then the then-block, then any further else.
+    let depth = 0;
+    let j = i + head[0].length - 1;
+    for (; j < source!.length; j++) {
+      if (source![j] === '(') depth++;
+      else if (source![j] === ')' && --depth === 0) break;
+    }
+    const then = /^\s*/.exec(source!.slice(j + 1))![0].length + j + 1;
+    const end = blockEnd(source, then);
+    if (end === undefined) return undefined;
+    const more = /^\s*else\s*/.exec(source!.slice(end, end + 64));
+    if (!more) return end;
+    i = end + more[0].length;
+  }
+}
+
+/**
+ * Whether the block opened by the brace at `at` closes right before `end`: then a range from `at` past
+ * `end` is that block fused with the continuation after it (equal counts in that take), not a parent.
+ */
+export function closes(source: string | undefined, at: number, end: number): boolean {
+  if (source === undefined || source[at] !== '{' || source[end - 1] !== '}') return false;
+  let depth = 0;
+  for (let i = at; i < end; i++) {
+    const c = source[i];
+    if (c === '{') depth++;
+    else if (c === '}' && --depth === 0) return i === end - 1;
+  }
+  return false;
+}
+
+/**
+ * Whether a range starts at a statement of its own (a then-statement without braces, `if (x) return`):
+ * not a block, a continuation, an else branch or a case clause. Such a range holds no continuation
+ * of its own that ends with it, so one that does is that statement fused with the code after it.
+ */
+export function statement(source: string | undefined, at: number): boolean {
+  if (source === undefined || continuation(source, at)) return false;
+  return /^(?!(?:else|case|default)\b)[A-Za-z_$]/.test(source.slice(at, at + 16));
+}
+
+/**
+ * Whether the range at `end` is the else branch of a then-statement starting at `at` (`if (a) x = 1
+ * else ...`): V8's else range starts where the then range ends, so a range from `at` past `end` is the
+ * two fused (equal counts in that take). Unless the statement is itself an if (a dangling else).
+ */
+export function elseOf(source: string | undefined, at: number, end: number): boolean {
+  return source !== undefined && /^[\s;]*else\b/.test(source.slice(end, end + 64)) && !/\bif\b/.test(source.slice(at, end));
+}
+
+/** Whether a range is an operand's (`? b`, `: c`, `|| b`, `&& b`, `?? b`): what ends with it holds it. */
+export function operand(source: string | undefined, at: number): boolean {
+  return source !== undefined && /^\s*(?:\?\?|\|\||&&|\?(?!\.)|:)/.test(source.slice(at, at + 8));
+}
+
+/** A range that is one whole block (its brace closes at its end) or an else branch: a parent of what ends with it, for sure. */
+export function whole(source: string | undefined, at: number, end: number): boolean {
+  return closes(source, at, end) || (source !== undefined && /^[\s;]*else\b/.test(source.slice(at, at + 64)));
+}
+
+/**
+ * The first brace in [at, end), outside any brace opened after `at`, that opens the body of an if, a
+ * loop (`while (...) {`, `for (...) {`, `do {`): V8 counts such a body as a block of its own, starting
+ * at its brace.
+ */
+export function controlBlock(source: string, at: number, end: number): number | undefined {
+  let depth = 0;
+  for (let i = at; i < end; i++) {
+    const c = source[i];
+    if (c === '}' && --depth < 0) return undefined;
+    if (c !== '{') continue;
+    if (depth++ > 0) continue;
+    const before = source.slice(Math.max(at, i - 256), i).trimEnd();
+    if (/\bdo$/.test(before)) return i;
+    if (!before.endsWith(')')) continue;
+    // The keyword before the parenthesized header that ends right before the brace.
+    let parens = 0;
+    for (let j = before.length - 1; j >= 0; j--) {
+      if (before[j] === ')') parens++;
+      else if (before[j] === '(' && --parens === 0) {
+        if (/(?:^|[^\w$.])(?:if|while|for(?:\s+await)?)\s*$/.test(before.slice(0, j))) return i;
+        break;
+      }
+    }
+  }
+  return undefined;
+}
+
+/** Just past the first closing brace in [at, end) that no brace after `at` opened, when that is before `end`. */
+export function unopened(source: string, at: number, end: number): number | undefined {
+  let depth = 0;
+  for (let i = at; i < end - 1; i++) {
+    if (source[i] === '{') depth++;
+    else if (source[i] === '}' && --depth < 0) return i + 1;
+  }
+  return undefined;
+}
+
+export function balanced(text: string): boolean {
+  let depth = 0;
+  for (const c of text) if (c === '{') depth++;
+    else if (c === '}' && --depth < 0) return false;
+  return depth === 0;
+}
