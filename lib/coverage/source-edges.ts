@@ -118,6 +118,33 @@ export function blockEnd(source: string | undefined, at: number): number | undef
   return undefined;
 }
 
+/**
+ * Where a simple statement starting at `at` ends (an expression, `return`, `throw`, `break`): after its
+ * semicolon, else after its last token where a line break ends it (the next line cannot continue it),
+ * or before a closing bracket it did not open. Undefined for compound statements and declarations.
+ */
+export function statementEnd(source: string, at: number): number | undefined {
+  if (/^(?:if|for|while|do|switch|try|function|class|let|const|var|async|else|case|default)\b/.test(source.slice(at, at + 10))) return undefined;
+  const tokenEnd = (i: number): number => {
+    while (i > at && /\s/.test(source[i - 1]!)) i--;
+    return i;
+  };
+  let depth = 0;
+  for (let i = at; i < source.length; i++) {
+    const c = source[i]!;
+    if (c === '(' || c === '[' || c === '{') depth++;
+    else if (c === ')' || c === ']' || c === '}') {
+      if (--depth < 0) return tokenEnd(i);
+    } else if (depth === 0 && c === ';') return i + 1;
+    else if (depth === 0 && c === '\n') {
+      const prev = source[tokenEnd(i) - 1] ?? '';
+      const next = /\S/.exec(source.slice(i, i + 256))?.[0] ?? '';
+      if (!/[.([+\-*/%&|^?:,=<>!~]/.test(next) && !/[+\-*/%&|^?:,=<>!~([{.]/.test(prev)) return tokenEnd(i);
+    }
+  }
+  return undefined;
+}
+
 /** Where the else branch whose range starts at `at` (` else {`, ` else if (...) {...}`) ends; braces only. */
 export function elseEnd(source: string | undefined, at: number): number | undefined {
   const m = source === undefined ? null : /^[\s;]*else\s*/.exec(source.slice(at, at + 64));
@@ -220,7 +247,8 @@ export function unopened(source: string, at: number, end: number): number | unde
   let depth = 0;
   for (let i = at; i < end - 1; i++) {
     if (source[i] === '{') depth++;
-    else if (source[i] === '}' && --depth < 0) return i + 1;
+    // A try block has no range of its own: what runs in it ends at the catch or finally range.
+    else if (source[i] === '}' && --depth < 0) return /^\s*(?:catch|finally)\b/.test(source.slice(i + 1, i + 64)) ? undefined : i + 1;
   }
   return undefined;
 }
