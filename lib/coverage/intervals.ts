@@ -61,7 +61,7 @@ function blocks(takes: readonly V8Range[][], source?: string, guessed?: Set<stri
       // The body of a loop or if of its own statement list is such a block even when no take shows it apart.
       if (continuation(source, r.s)) {
         const first = Math.min(...all.filter((q) => q.s > r.s && q.s < r.e).map((q) => q.s));
-        if (first < r.e && balanced(source!.slice(r.s, first))) cuts.add(first);
+        if (first < r.e && balanced(source!, r.s, first)) cuts.add(first);
         const body = controlBlock(source!, r.s, r.e);
         if (body !== undefined) cuts.add(body);
         // It ends with the block it is in, at the first brace it did not open: past it, it is fused with
@@ -81,6 +81,7 @@ function blocks(takes: readonly V8Range[][], source?: string, guessed?: Set<stri
         // next? Taken as parent and child; a wrong guess is a branch more or less than V8's own.
         else if (!whole(source, r.s, r.e) && !operand(source, q.s)) guessed?.add(`${r.s}:${r.e}:${q.s}`);
       }
+      for (const c of cuts) if (c <= r.s || c >= r.e) cuts.delete(c);
       if (cuts.size === 0) {
         const k = `${r.s}:${r.e}`;
         const x = next.get(k);

@@ -214,17 +214,41 @@ export function whole(source: string | undefined, at: number, end: number): bool
   return closes(source, at, end) || (source !== undefined && /^[\s;]*else\b/.test(source.slice(at, at + 64)));
 }
 
+/** A brace opening a try block: V8 gives a try block no range, so its braces are no block edges. */
+function tryOpen(source: string, i: number): boolean {
+  return /(?:^|[^\w$.])try\s*$/.test(source.slice(Math.max(0, i - 16), i));
+}
+
+/** A brace closing a try block: the catch or finally after it. */
+function tryClose(source: string, i: number): RegExpExecArray | null {
+  return /^(\s*)(?:catch|finally)\b/.exec(source.slice(i + 1, i + 64));
+}
+
 /**
- * The first brace in [at, end), outside any brace opened after `at`, that opens the body of an if, a
- * loop (`while (...) {`, `for (...) {`, `do {`): V8 counts such a body as a block of its own, starting
- * at its brace.
+ * The first block that starts in [at, end) at the level of `at` (try blocks do not count as levels):
+ * the brace of the body of an if or a loop (`while (...) {`, `for (...) {`, `do {`), or the catch
+ * keyword after a try block. V8 counts these as blocks of their own, starting there.
  */
 export function controlBlock(source: string, at: number, end: number): number | undefined {
+  const open: boolean[] = [];
   let depth = 0;
   for (let i = at; i < end; i++) {
     const c = source[i];
-    if (c === '}' && --depth < 0) return undefined;
+    if (c === '}') {
+      const wasTry = open.length > 0 ? open.pop()! : undefined;
+      if (wasTry === false) depth--;
+      else if (depth === 0) {
+        // A try block of this level (or the one `at` is in) ends: its catch range is the next block.
+        const m = tryClose(source, i);
+        if (!m) return undefined;
+        if (/^\s*catch/.test(m[0])) return i + 1 + m[1]!.length;
+      }
+      continue;
+    }
     if (c !== '{') continue;
+    const isTry = tryOpen(source, i);
+    open.push(isTry);
+    if (isTry) continue;
     if (depth++ > 0) continue;
     const before = source.slice(Math.max(at, i - 256), i).trimEnd();
     if (/\bdo$/.test(before)) return i;
@@ -244,18 +268,23 @@ export function controlBlock(source: string, at: number, end: number): number | 
 
 /** Just past the first closing brace in [at, end) that no brace after `at` opened, when that is before `end`. */
 export function unopened(source: string, at: number, end: number): number | undefined {
-  let depth = 0;
+  const open: boolean[] = [];
   for (let i = at; i < end - 1; i++) {
-    if (source[i] === '{') depth++;
-    // A try block has no range of its own: what runs in it ends at the catch or finally range.
-    else if (source[i] === '}' && --depth < 0) return /^\s*(?:catch|finally)\b/.test(source.slice(i + 1, i + 64)) ? undefined : i + 1;
+    if (source[i] === '{') open.push(tryOpen(source, i));
+    else if (source[i] === '}' && open.pop() === undefined) {
+      // A try block has no range: what runs in it ends at the catch range (controlBlock), not at its brace.
+      return tryClose(source, i) ? undefined : i + 1;
+    }
   }
   return undefined;
 }
 
-export function balanced(text: string): boolean {
-  let depth = 0;
-  for (const c of text) if (c === '{') depth++;
-    else if (c === '}' && --depth < 0) return false;
-  return depth === 0;
+/** Whether [at, end) opens and closes its blocks (a try block's braces are none: they may be open, or close one opened before). */
+export function balanced(source: string, at: number, end: number): boolean {
+  const open: boolean[] = [];
+  for (let i = at; i < end; i++) {
+    if (source[i] === '{') open.push(tryOpen(source, i));
+    else if (source[i] === '}' && open.pop() === undefined && !tryClose(source, i)) return false;
+  }
+  return open.every((isTry) => isTry);
 }
