@@ -145,29 +145,28 @@ export function statementEnd(source: string, at: number): number | undefined {
   return undefined;
 }
 
-/** Where the else branch whose range starts at `at` (` else {`, ` else if (...) {...}`) ends; braces only. */
-export function elseEnd(source: string | undefined, at: number): number | undefined {
-  const m = source === undefined ? null : /^[\s;]*else\s*/.exec(source.slice(at, at + 64));
-  if (!m) return undefined;
-  let i = at + m[0].length;
-  for (;;) {
-    if (source![i] === '{') return blockEnd(source, i);
-    const head = /^if\s*\(/.exec(source!.slice(i, i + 8));
-    if (!head) return undefined;
-    // The condition's parentheses, then the then-block, then any further else.
-    let depth = 0;
-    let j = i + head[0].length - 1;
-    for (; j < source!.length; j++) {
-      if (source![j] === '(') depth++;
-      else if (source![j] === ')' && --depth === 0) break;
-    }
-    const then = /^\s*/.exec(source!.slice(j + 1))![0].length + j + 1;
-    const end = blockEnd(source, then);
-    if (end === undefined) return undefined;
-    const more = /^\s*else\s*/.exec(source!.slice(end, end + 64));
-    if (!more) return end;
-    i = end + more[0].length;
+/** Where the else or catch branch whose range starts at `at` ends (` else {...}`, ` else if (...) x`, ` catch (e) {...}`). */
+export function branchEnd(source: string | undefined, at: number): number | undefined {
+  if (source === undefined) return undefined;
+  const m = /^[\s;]*(?:else|catch\s*(?:\([^()]*\))?)\s*/.exec(source.slice(at, at + 256));
+  return m ? statementOrBlockEnd(source, at + m[0].length) : undefined;
+}
+
+function statementOrBlockEnd(source: string, at: number): number | undefined {
+  if (source[at] === '{') return blockEnd(source, at);
+  if (!/^if\s*\(/.test(source.slice(at, at + 8))) return statementEnd(source, at);
+  // An if: its condition's parentheses, its then-statement, and any else.
+  let depth = 0;
+  let j = source.indexOf('(', at);
+  for (; j < source.length; j++) {
+    if (source[j] === '(') depth++;
+    else if (source[j] === ')' && --depth === 0) break;
   }
+  const then = j + 1 + /^\s*/.exec(source.slice(j + 1))![0].length;
+  const end = statementOrBlockEnd(source, then);
+  if (end === undefined) return undefined;
+  const more = /^\s*else\s*/.exec(source.slice(end, end + 64));
+  return more ? statementOrBlockEnd(source, end + more[0].length) : end;
 }
 
 /**
@@ -192,7 +191,7 @@ export function closes(source: string | undefined, at: number, end: number): boo
  */
 export function statement(source: string | undefined, at: number): boolean {
   if (source === undefined || continuation(source, at)) return false;
-  return /^(?!(?:else|case|default)\b)[A-Za-z_$]/.test(source.slice(at, at + 16));
+  return /^(?!(?:else|case|default|catch|finally)\b)[A-Za-z_$]/.test(source.slice(at, at + 16));
 }
 
 /**
@@ -211,7 +210,7 @@ export function operand(source: string | undefined, at: number): boolean {
 
 /** A range that is one whole block (its brace closes at its end) or an else branch: a parent of what ends with it, for sure. */
 export function whole(source: string | undefined, at: number, end: number): boolean {
-  return closes(source, at, end) || (source !== undefined && /^[\s;]*else\b/.test(source.slice(at, at + 64)));
+  return closes(source, at, end) || (source !== undefined && /^[\s;]*(?:else|catch|finally)\b/.test(source.slice(at, at + 64)));
 }
 
 /** A brace opening a try block: V8 gives a try block no range, so its braces are no block edges. */
