@@ -56,18 +56,16 @@ function blocks(takes: readonly V8Range[][], source?: string, guessed?: Set<stri
         else if (q.e === r.e && q.s > r.s && (!tail || q.s < tail.s) && !all.some((b) => b.s < q.s && q.s < b.e && b.e < q.e)) tail = q;
       }
       if (head && !together(head.in, r.in)) cuts.add(head.e);
-      // A continuation ends where the next block starts: one holding a block of its own statement list
-      // (no brace opened before it) is a run of blocks fused in every take.
-      // The body of a loop or if of its own statement list is such a block even when no take shows it apart.
+      // A continuation ends where the next block starts, or with the block it is in: one running past
+      // that is a run of blocks fused in every take. The next block: the first range another take shows
+      // inside it, when no brace opened before it (a block of its own statement list); the body of a loop
+      // or an if, or a catch, even when no take shows it apart; past the first brace it did not open
+      // (its block had its parent's count in that take). Only the nearest: the piece after it is weighed
+      // next round (a case clause opens a level without a brace).
       if (continuation(source, r.s)) {
         const first = Math.min(...all.filter((q) => q.s > r.s && q.s < r.e).map((q) => q.s));
-        if (first < r.e && balanced(source!, r.s, first)) cuts.add(first);
-        const body = controlBlock(source!, r.s, r.e);
-        if (body !== undefined) cuts.add(body);
-        // It ends with the block it is in, at the first brace it did not open: past it, it is fused with
-        // what follows that block (the block itself had its parent's count in that take).
-        const out = unopened(source!, r.s, r.e);
-        if (out !== undefined) cuts.add(out);
+        const next = Math.min(first < r.e && balanced(source!, r.s, first) ? first : Infinity, controlBlock(source!, r.s, r.e) ?? Infinity, unopened(source!, r.s, r.e) ?? Infinity);
+        if (next <= first && next < r.e) cuts.add(next);
       }
       // A block runs to its closing brace, an else branch or a then-statement without braces to the end of
       // its statement: a range starting there and running past it is that fused with what follows.

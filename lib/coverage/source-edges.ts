@@ -148,7 +148,7 @@ export function statementEnd(source: string, at: number): number | undefined {
 /** Where the else or catch branch whose range starts at `at` ends (` else {...}`, ` else if (...) x`, ` catch (e) {...}`). */
 export function branchEnd(source: string | undefined, at: number): number | undefined {
   if (source === undefined) return undefined;
-  const m = /^[\s;]*(?:else|catch\s*(?:\([^()]*\))?)\s*/.exec(source.slice(at, at + 256));
+  const m = /^[\s;]*(?:else|finally|catch\s*(?:\([^()]*\))?)\s*/.exec(source.slice(at, at + 256));
   return m ? statementOrBlockEnd(source, at + m[0].length) : undefined;
 }
 
@@ -240,7 +240,7 @@ export function controlBlock(source: string, at: number, end: number): number | 
         // A try block of this level (or the one `at` is in) ends: its catch range is the next block.
         const m = tryClose(source, i);
         if (!m) return undefined;
-        if (/^\s*catch/.test(m[0])) return i + 1 + m[1]!.length;
+        return i + 1 + m[1]!.length;
       }
       continue;
     }
