@@ -9,7 +9,7 @@
 // V8's order. Needs counts, not 0/1 (binary takes cannot be added).
 import type { V8Function, V8Range } from './v8-lines.js';
 import v8Coverage from '@bcoe/v8-coverage';
-import { balanced, blockEnd, branchEnd, closes, codeOnly, continuation, controlBlock, elseOf, operand, statement, statementEnd, unopened, whole } from './source-edges.js';
+import { balanced, blockEnd, branchEnd, clauseEnd, closes, codeOnly, continuation, controlBlock, elseOf, operand, statement, statementEnd, unopened, whole } from './source-edges.js';
 
 type Block = [start: number, end: number, count: number];
 
@@ -68,8 +68,9 @@ function blocks(takes: readonly V8Range[][], source?: string, guessed?: Set<stri
         if (next <= first && next < r.e) cuts.add(next);
       }
       // A block runs to its closing brace, an else branch or a then-statement without braces to the end of
-      // its statement: a range starting there and running past it is that fused with what follows.
-      const shut = blockEnd(source, r.s) ?? branchEnd(source, r.s) ?? (statement(source, r.s) ? statementEnd(source!, r.s) : undefined);
+      // its statement, a case clause to its last statement: a range starting there and running past it is
+      // that fused with what follows.
+      const shut = blockEnd(source, r.s) ?? branchEnd(source, r.s) ?? (statement(source, r.s) ? statementEnd(source!, r.s) : source === undefined ? undefined : clauseEnd(source, r.s));
       if (shut !== undefined && shut < r.e) cuts.add(shut);
       // The range ending with r is weighed against the piece of r it ends (the next round) when r is cut before it.
       if (tail && !together(tail.in, r.in) && ![...cuts].some((c) => c < tail.s)) {

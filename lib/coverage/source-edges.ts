@@ -152,6 +152,24 @@ export function branchEnd(source: string | undefined, at: number): number | unde
   return m ? statementOrBlockEnd(source, at + m[0].length) : undefined;
 }
 
+/** Where the case clause whose range starts at `at` (`case x:`, `default:`) ends: after its last statement, before the next clause or the switch's brace. */
+export function clauseEnd(source: string, at: number): number | undefined {
+  if (!/^(?:case\b|default\s*:)/.test(source.slice(at, at + 12))) return undefined;
+  let depth = 0;
+  let i = source.indexOf(':', at) + 1;
+  if (i === 0) return undefined;
+  let last = i;
+  for (; i < source.length; i++) {
+    const c = source[i]!;
+    if (c === '(' || c === '[' || c === '{') depth++;
+    else if (c === ')' || c === ']' || c === '}') {
+      if (--depth < 0) return last;
+    } else if (depth === 0 && /[\s;]/.test(source[i - 1]!) && /^(?:case\b|default\s*:)/.test(source.slice(i, i + 12))) return last;
+    if (!/\s/.test(c)) last = i + 1;
+  }
+  return undefined;
+}
+
 function statementOrBlockEnd(source: string, at: number): number | undefined {
   if (source[at] === '{') return blockEnd(source, at);
   if (!/^if\s*\(/.test(source.slice(at, at + 8))) return statementEnd(source, at);
