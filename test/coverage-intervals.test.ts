@@ -86,6 +86,27 @@ describe('per-test intervals added up give V8\'s whole-process profile', () => {
         (m) => m.findIndex!([1], 5),
       ],
     ],
+    // Constructs of find-my-way's index.js and lib/constrainer.js (per-test takes that no range edge decides; the source does).
+    [
+      'a then-statement without braces fused with its else',
+      [
+        (m) => {
+          m.slot!(0, 1);
+          m.slot!(1, 1);
+        },
+        (m) => m.slot!(0, 2),
+        (m) => {
+          m.slot!(0, 3);
+          m.slot!(5, 3);
+        },
+      ],
+    ],
+    ['a loop body no test shows apart from the statement before it', [(m) => m.firstStep!([1, 2], -1), (m) => m.firstStep!([1], 0)]],
+    ['an else branch fused with the code after the if, at the end of the function', [(m) => m.register!({ x: [] }, 'x'), (m) => m.register!({}, '')]],
+    ['a brace in a string before a loop body', [(m) => m.derive!(['a', 'b']), (m) => m.derive!([])]],
+    ['a continuation in a try block ends at the catch range', [(m) => m.attempt!(3), (m) => m.attempt!(0)]],
+    ['a then-statement without braces fused with the code after it', [(m) => m.bump!(3, 5), (m) => m.bump!(-1, 1)]],
+    ['a case clause that falls through, ending with a loop', [(m) => m.kind!(2), (m) => m.kind!(1)]],
   ];
   // Raw against raw: the sum with V8's passes replayed is what V8 itself reports for the whole process
   // (what NODE_V8_COVERAGE writes, so what c8 merges), range for range, before any normalization.
