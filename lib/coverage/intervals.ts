@@ -45,15 +45,13 @@ function blocks(takes: readonly V8Range[][], source?: string, guessed?: Set<stri
     for (const r of all) {
       const cuts = new Set<number>();
       // Of the ranges sharing r's start (or end), only the widest can be r's neighbour: the others lie
-      // inside it, its children or pieces of it, decided once it is cut off (the next round). One that
-      // starts inside a block and runs past its end is fused (cut by the first rule): its start is no
-      // edge at r's level.
+      // inside it, its children or pieces of it, decided once it is cut off (the next round).
       let head: (typeof all)[number] | undefined;
       let tail: (typeof all)[number] | undefined;
       for (const q of all) {
         if (q.s < r.s && q.e > r.s && q.e < r.e) cuts.add(q.e);
         else if (q.s === r.s && q.e < r.e && (!head || q.e > head.e)) head = q;
-        else if (q.e === r.e && q.s > r.s && (!tail || q.s < tail.s) && !all.some((b) => b.s < q.s && q.s < b.e && b.e < q.e)) tail = q;
+        else if (q.e === r.e && q.s > r.s && (!tail || q.s < tail.s)) tail = q;
       }
       if (head && !together(head.in, r.in)) cuts.add(head.e);
       // A continuation ends where the next block starts, or with the block it is in: one running past

@@ -243,8 +243,9 @@ function tryClose(source: string, i: number): RegExpExecArray | null {
 
 /**
  * The first block that starts in [at, end) at the level of `at` (try blocks do not count as levels):
- * the brace of the body of an if or a loop (`while (...) {`, `for (...) {`, `do {`), or the catch
- * keyword after a try block. V8 counts these as blocks of their own, starting there.
+ * the brace of the body of an if or a loop (`while (...) {`, `for (...) {`, `do {`), the catch or
+ * finally keyword after a try block, a case clause's keyword. V8 counts these as blocks of their
+ * own, starting there.
  */
 export function controlBlock(source: string, at: number, end: number): number | undefined {
   const open: boolean[] = [];
@@ -262,6 +263,8 @@ export function controlBlock(source: string, at: number, end: number): number | 
       }
       continue;
     }
+    // A case clause's range starts at its keyword.
+    if (depth === 0 && (c === 'c' || c === 'd') && !/[\w$.]/.test(source[i - 1] ?? ' ') && /^(?:case[\s('"`]|default\s*:)/.test(source.slice(i, i + 12))) return i;
     if (c !== '{') continue;
     const isTry = tryOpen(source, i);
     open.push(isTry);
