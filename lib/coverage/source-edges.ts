@@ -228,7 +228,7 @@ export function operand(source: string | undefined, at: number): boolean {
 
 /** A range that is one whole block (its brace closes at its end) or an else branch: a parent of what ends with it, for sure. */
 export function whole(source: string | undefined, at: number, end: number): boolean {
-  return closes(source, at, end) || (source !== undefined && /^[\s;]*(?:else|catch|finally)\b/.test(source.slice(at, at + 64)));
+  return closes(source, at, end) || (source !== undefined && /^(?:[\s;]*(?:else|catch|finally)\b|case\b|default\s*:)/.test(source.slice(at, at + 64)));
 }
 
 /** A brace opening a try block: V8 gives a try block no range, so its braces are no block edges. */
@@ -248,15 +248,16 @@ function tryClose(source: string, i: number): RegExpExecArray | null {
  * own, starting there.
  */
 export function controlBlock(source: string, at: number, end: number): number | undefined {
-  const open: boolean[] = [];
+  // What each open brace opened: a try block or a switch's clauses (no level: V8 gives them no range), or a block.
+  const open: Array<'try' | 'switch' | 'block'> = [];
   let depth = 0;
   for (let i = at; i < end; i++) {
     const c = source[i];
     if (c === '}') {
-      const wasTry = open.length > 0 ? open.pop()! : undefined;
-      if (wasTry === false) depth--;
-      else if (depth === 0) {
-        // A try block of this level (or the one `at` is in) ends: its catch range is the next block.
+      const was = open.pop();
+      if (was === 'block') depth--;
+      else if (was !== 'switch' && depth === 0) {
+        // A try block of this level (or the one `at` is in) ends: its catch or finally range is the next block.
         const m = tryClose(source, i);
         if (!m) return undefined;
         return i + 1 + m[1]!.length;
@@ -266,22 +267,27 @@ export function controlBlock(source: string, at: number, end: number): number | 
     // A case clause's range starts at its keyword.
     if (depth === 0 && (c === 'c' || c === 'd') && !/[\w$.]/.test(source[i - 1] ?? ' ') && /^(?:case[\s('"`]|default\s*:)/.test(source.slice(i, i + 12))) return i;
     if (c !== '{') continue;
-    const isTry = tryOpen(source, i);
-    open.push(isTry);
-    if (isTry) continue;
-    if (depth++ > 0) continue;
-    const before = source.slice(Math.max(at, i - 256), i).trimEnd();
-    if (/\bdo$/.test(before)) return i;
-    if (!before.endsWith(')')) continue;
-    // The keyword before the parenthesized header that ends right before the brace.
-    let parens = 0;
-    for (let j = before.length - 1; j >= 0; j--) {
-      if (before[j] === ')') parens++;
-      else if (before[j] === '(' && --parens === 0) {
-        if (/(?:^|[^\w$.])(?:if|while|for(?:\s+await)?)\s*$/.test(before.slice(0, j))) return i;
-        break;
-      }
+    const keyword = braceKeyword(source, at, i);
+    if (keyword === 'try' || keyword === 'switch') {
+      open.push(keyword);
+      continue;
     }
+    open.push('block');
+    if (depth++ === 0 && (keyword === 'if' || keyword === 'while' || keyword === 'for' || keyword === 'do')) return i;
+  }
+  return undefined;
+}
+
+/** The keyword whose statement the brace at `i` opens: `do {`, `try {`, or the one before a parenthesized header (`if (...) {`); from `at` on. */
+function braceKeyword(source: string, at: number, i: number): string | undefined {
+  const before = source.slice(Math.max(at, i - 256), i).trimEnd();
+  const bare = /(?:^|[^\w$.])(do|try|else|finally)$/.exec(before);
+  if (bare) return bare[1];
+  if (!before.endsWith(')')) return undefined;
+  let parens = 0;
+  for (let j = before.length - 1; j >= 0; j--) {
+    if (before[j] === ')') parens++;
+    else if (before[j] === '(' && --parens === 0) return /(?:^|[^\w$.])(if|while|for|switch|catch)(?:\s+await)?\s*$/.exec(before.slice(0, j))?.[1];
   }
   return undefined;
 }

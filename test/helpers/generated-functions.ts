@@ -1,8 +1,7 @@
 // Small functions of random shape (seeded, so every run makes the same ones) and random groups of
 // calls, for checking the rebuild of V8's whole-process profile from per-test takes on code no one
 // wrote by hand: ifs with and without braces, else-if chains, loops with break and continue,
-// try/catch/finally, ternaries, ||, ??, braces in strings, arrow functions. Not switch: V8's edges in
-// a switch's clauses are not all modeled (docs/coverage.md, "Whole-run totals").
+// try/catch/finally, switch with fall-through, ternaries, ||, ??, braces in strings, arrow functions.
 
 /** mulberry32: a small seeded generator, so the functions are the same in every run. */
 function random(seed: number): () => number {
@@ -31,7 +30,7 @@ export function generateFunctions(count: number, seed: number): Generated[] {
   const statements = (n: number, ind: string): string => Array.from({ length: n }, () => statement(ind)).join('');
   function statement(ind: string): string {
     const p = `${ind}  `;
-    const kinds = depth > 2 ? ['inc', 'inc', 'ret'] : ['inc', 'if', 'ifelse', 'elseif', 'bare', 'bareelse', 'ret', 'loop', 'while', 'try', 'str', 'inc', 'tern', 'or', 'do', 'cont', 'fin', 'arrow'];
+    const kinds = depth > 2 ? ['inc', 'inc', 'ret'] : ['inc', 'if', 'ifelse', 'elseif', 'bare', 'bareelse', 'ret', 'loop', 'while', 'try', 'str', 'inc', 'tern', 'or', 'switch', 'do', 'cont', 'fin', 'arrow'];
     const kind = pick(kinds);
     depth++;
     const body = (): string => statements(1 + int(2), p);
@@ -49,6 +48,7 @@ export function generateFunctions(count: number, seed: number): Generated[] {
       case 'str': s = `${ind}r += ['{', "}"].length\n`; break;
       case 'tern': s = `${ind}r += ${cond()} ? ${int(9)} : ${int(9)}\n`; break;
       case 'or': s = `${ind}r = (${cond()}) || r > 3 ? r + 1 : r\n${ind}r += b ?? 1\n`; break;
+      case 'switch': s = `${ind}switch (a) {\n${p}case 0:\n${body()}${p}  break\n${p}case 1:\n${body()}${p}default:\n${body()}${ind}}\n`; break;
       case 'do': s = `${ind}do {\n${body()}${ind}} while (r < 0)\n`; break;
       case 'cont': s = `${ind}for (let j = 0; j < b; j++) {\n${p}if (${cond()}) continue\n${body()}${ind}}\n`; break;
       case 'fin': s = `${ind}try {\n${body()}${ind}} finally {\n${body()}${ind}}\n`; break;
