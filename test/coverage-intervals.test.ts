@@ -4,13 +4,15 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { Session } from 'node:inspector';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { addTakes, normalized, wholeProcess } from '../lib/coverage/intervals.js';
 import { mergeFunctions } from '../lib/coverage/merge.js';
 import type { V8Function } from '../lib/coverage/v8-lines.js';
 import { REPO } from './helpers/run.js';
+import { generateFunctions } from './helpers/generated-functions.js';
 
 const FIXTURE = path.join(REPO, 'test', 'fixtures', 'branch-parity', 'src', 'parity.js');
 const shape = (fns: V8Function[]): string[] =>
@@ -34,8 +36,8 @@ function post<T>(s: Session, method: string, params?: object): T {
 type Calls = (m: Record<string, (...a: unknown[]) => unknown>) => void;
 
 /** The fixture's functions called in groups: one take per group, and one take of all groups at once. */
-async function takes(groups: Calls[]): Promise<{ intervals: V8Function[][]; whole: V8Function[] }> {
-  const url = pathToFileURL(FIXTURE).href;
+async function takes(groups: Calls[], file = FIXTURE): Promise<{ intervals: V8Function[][]; whole: V8Function[] }> {
+  const url = pathToFileURL(file).href;
   const s = new Session();
   s.connect();
   post(s, 'Profiler.enable');
@@ -86,6 +88,27 @@ describe('per-test intervals added up give V8\'s whole-process profile', () => {
         (m) => m.findIndex!([1], 5),
       ],
     ],
+    // Constructs of find-my-way's index.js and lib/constrainer.js (per-test takes that no range edge decides; the source does).
+    [
+      'a then-statement without braces fused with its else',
+      [
+        (m) => {
+          m.slot!(0, 1);
+          m.slot!(1, 1);
+        },
+        (m) => m.slot!(0, 2),
+        (m) => {
+          m.slot!(0, 3);
+          m.slot!(5, 3);
+        },
+      ],
+    ],
+    ['a loop body no test shows apart from the statement before it', [(m) => m.firstStep!([1, 2], -1), (m) => m.firstStep!([1], 0)]],
+    ['an else branch fused with the code after the if, at the end of the function', [(m) => m.register!({ x: [] }, 'x'), (m) => m.register!({}, '')]],
+    ['a brace in a string before a loop body', [(m) => m.derive!(['a', 'b']), (m) => m.derive!([])]],
+    ['a continuation in a try block ends at the catch range', [(m) => m.attempt!(3), (m) => m.attempt!(0)]],
+    ['a then-statement without braces fused with the code after it', [(m) => m.bump!(3, 5), (m) => m.bump!(-1, 1)]],
+    ['a case clause that falls through, ending with a loop', [(m) => m.kind!(2), (m) => m.kind!(1)]],
   ];
   // Raw against raw: the sum with V8's passes replayed is what V8 itself reports for the whole process
   // (what NODE_V8_COVERAGE writes, so what c8 merges), range for range, before any normalization.
@@ -109,6 +132,28 @@ describe('per-test intervals added up give V8\'s whole-process profile', () => {
   it('one interval is returned as V8 gave it (mode file: exactly the whole-process profile)', async () => {
     const { whole } = await takes(cases[1]![1]);
     assert.deepEqual(shape(normalized(wholeProcess(addTakes([structuredClone(whole)], source)))), shape(mergeFunctions([structuredClone(whole)])));
+  });
+});
+
+describe('generated functions: per-test intervals added up give V8\'s whole-process profile', () => {
+  // Code no one wrote by hand, seeded (the same functions every run): every construct the source rules
+  // read, in random nestings, called in random groups (one group a test).
+  it('every one of 150 functions, raw against raw', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'llmr-generated-'));
+    const differing: string[] = [];
+    for (const [n, g] of generateFunctions(150, 21).entries()) {
+      const file = path.join(dir, `f${n}.mjs`);
+      writeFileSync(file, g.source);
+      const { intervals, whole } = await takes(
+        g.groups.map((calls) => (m) => {
+          for (const args of calls) m.f!(...args);
+        }),
+        file,
+      );
+      const summed = wholeProcess(addTakes(intervals, g.source));
+      if (JSON.stringify(shape(summed).map(zeroes)) !== JSON.stringify(shape(whole).map(zeroes))) differing.push(`${file} ${JSON.stringify(g.groups)}`);
+    }
+    assert.deepEqual(differing, []);
   });
 });
 

@@ -9,6 +9,7 @@
 // V8's order. Needs counts, not 0/1 (binary takes cannot be added).
 import type { V8Function, V8Range } from './v8-lines.js';
 import v8Coverage from '@bcoe/v8-coverage';
+import { balanced, blockEnd, branchEnd, clauseEnd, closes, codeOnly, continuation, controlBlock, elseOf, operand, statement, statementEnd, unopened, whole } from './source-edges.js';
 
 type Block = [start: number, end: number, count: number];
 
@@ -43,22 +44,41 @@ function blocks(takes: readonly V8Range[][], source?: string, guessed?: Set<stri
     const next = new Map<string, { s: number; e: number; in: Set<number> }>();
     for (const r of all) {
       const cuts = new Set<number>();
+      // Of the ranges sharing r's start (or end), only the widest can be r's neighbour: the others lie
+      // inside it, its children or pieces of it, decided once it is cut off (the next round).
+      let head: (typeof all)[number] | undefined;
+      let tail: (typeof all)[number] | undefined;
       for (const q of all) {
         if (q.s < r.s && q.e > r.s && q.e < r.e) cuts.add(q.e);
-        else if (q.s === r.s && q.e < r.e && !together(q.in, r.in)) cuts.add(q.e);
-        else if (q.e === r.e && q.s > r.s && !together(q.in, r.in)) {
-          if (continuation(source, r.s) || closes(source, r.s, q.s) || (statement(source, r.s) && continuation(source, q.s))) cuts.add(q.s);
-          // Never in one take together: a parent and its child sharing an end, or a block fused with the
-          // next? Taken as parent and child; a wrong guess is a branch more or less than V8's own.
-          else if (!whole(source, r.s, r.e) && !operand(source, q.s)) guessed?.add(`${r.s}:${r.e}:${q.s}`);
-        }
+        else if (q.s === r.s && q.e < r.e && (!head || q.e > head.e)) head = q;
+        else if (q.e === r.e && q.s > r.s && (!tail || q.s < tail.s)) tail = q;
       }
-      // A continuation ends where the next block starts: one holding a block of its own statement list
-      // (no brace opened before it) is a run of blocks fused in every take.
+      if (head && !together(head.in, r.in)) cuts.add(head.e);
+      // A continuation ends where the next block starts, or with the block it is in: one running past
+      // that is a run of blocks fused in every take. The next block: the first range another take shows
+      // inside it, when no brace opened before it (a block of its own statement list); the body of a loop
+      // or an if, or a catch, even when no take shows it apart; past the first brace it did not open
+      // (its block had its parent's count in that take). Only the nearest: the piece after it is weighed
+      // next round (a case clause opens a level without a brace).
       if (continuation(source, r.s)) {
         const first = Math.min(...all.filter((q) => q.s > r.s && q.s < r.e).map((q) => q.s));
-        if (first < r.e && balanced(source!.slice(r.s, first))) cuts.add(first);
+        const next = Math.min(first < r.e && balanced(source!, r.s, first) ? first : Infinity, controlBlock(source!, r.s, r.e) ?? Infinity, unopened(source!, r.s, r.e) ?? Infinity);
+        if (next <= first && next < r.e) cuts.add(next);
       }
+      // A block runs to its closing brace, an else branch or a then-statement without braces to the end of
+      // its statement, a case clause to its last statement: a range starting there and running past it is
+      // that fused with what follows.
+      const shut = blockEnd(source, r.s) ?? branchEnd(source, r.s) ?? (statement(source, r.s) ? statementEnd(source!, r.s) : source === undefined ? undefined : clauseEnd(source, r.s));
+      if (shut !== undefined && shut < r.e) cuts.add(shut);
+      // The range ending with r is weighed against the piece of r it ends (the next round) when r is cut before it.
+      if (tail && !together(tail.in, r.in) && ![...cuts].some((c) => c < tail.s)) {
+        const q = tail;
+        if (continuation(source, r.s) || closes(source, r.s, q.s) || (statement(source, r.s) && (continuation(source, q.s) || elseOf(source, r.s, q.s)))) cuts.add(q.s);
+        // Never in one take together: a parent and its child sharing an end, or a block fused with the
+        // next? Taken as parent and child; a wrong guess is a branch more or less than V8's own.
+        else if (!whole(source, r.s, r.e) && !operand(source, q.s)) guessed?.add(`${r.s}:${r.e}:${q.s}`);
+      }
+      for (const c of cuts) if (c <= r.s || c >= r.e) cuts.delete(c);
       if (cuts.size === 0) {
         const k = `${r.s}:${r.e}`;
         const x = next.get(k);
@@ -76,58 +96,6 @@ function blocks(takes: readonly V8Range[][], source?: string, guessed?: Set<stri
     all = [...next.values()];
   }
   return all.map((r) => [r.s, r.e]);
-}
-
-/**
- * Whether a range starting at `at` starts where a statement ended (V8's continuation counters),
- * rather than at a block, a branch or an expression (a token). An else, catch or finally range
- * also starts right after the closing brace before its keyword.
- */
-function continuation(source: string | undefined, at: number): boolean {
-  if (source === undefined || !/[\s;,)}\]]/.test(source[at] ?? ' ')) return false;
-  return !/^[\s;]*(?:else|catch|finally)\b/.test(source.slice(at, at + 64));
-}
-
-/**
- * Whether the block opened by the brace at `at` closes right before `end`: then a range from `at` past
- * `end` is that block fused with the continuation after it (equal counts in that take), not a parent.
- */
-function closes(source: string | undefined, at: number, end: number): boolean {
-  if (source === undefined || source[at] !== '{' || source[end - 1] !== '}') return false;
-  let depth = 0;
-  for (let i = at; i < end; i++) {
-    const c = source[i];
-    if (c === '{') depth++;
-    else if (c === '}' && --depth === 0) return i === end - 1;
-  }
-  return false;
-}
-
-/**
- * Whether a range starts at a statement of its own (a then-statement without braces, `if (x) return`):
- * not a block, a continuation, an else branch or a case clause. Such a range holds no continuation
- * of its own that ends with it, so one that does is that statement fused with the code after it.
- */
-function statement(source: string | undefined, at: number): boolean {
-  if (source === undefined || continuation(source, at)) return false;
-  return /^(?!(?:else|case|default)\b)[A-Za-z_$]/.test(source.slice(at, at + 16));
-}
-
-/** Whether a range is an operand's (`? b`, `: c`, `|| b`, `&& b`, `?? b`): what ends with it holds it. */
-function operand(source: string | undefined, at: number): boolean {
-  return source !== undefined && /^\s*(?:\?\?|\|\||&&|\?(?!\.)|:)/.test(source.slice(at, at + 8));
-}
-
-/** A range that is one whole block (its brace closes at its end) or an else branch: a parent of what ends with it, for sure. */
-function whole(source: string | undefined, at: number, end: number): boolean {
-  return closes(source, at, end) || (source !== undefined && /^[\s;]*else\b/.test(source.slice(at, at + 64)));
-}
-
-function balanced(text: string): boolean {
-  let depth = 0;
-  for (const c of text) if (c === '{') depth++;
-    else if (c === '}' && --depth < 0) return false;
-  return depth === 0;
 }
 
 /** Deletes blocks as V8's CoverageBlockIterator does: a deleted block is no one's parent. */
@@ -174,6 +142,7 @@ const key = (fn: V8Function): string => `${fn.ranges[0]!.startOffset}:${fn.range
  * edges no take decided (see blocks), where the sum may differ from V8's whole-process profile.
  */
 export function addTakes(takes: readonly V8Function[][], source?: string, guessed?: Set<string>): V8Function[] {
+  const code = source === undefined ? undefined : codeOnly(source);
   const byFn = new Map<string, { fn: V8Function; ranges: V8Range[][] }>();
   for (const take of takes)
     for (const fn of take) {
@@ -188,7 +157,7 @@ export function addTakes(takes: readonly V8Function[][], source?: string, guesse
   return [...byFn.values()].map(({ fn, ranges }) => {
     const root = fn.ranges[0]!;
     const sum = (s: number, e: number): number => ranges.reduce((n, t) => n + countIn(t, s, e), 0);
-    const list = blocks(ranges, source, guessed).sort((a, b) => a[0] - b[0] || b[1] - a[1]);
+    const list = blocks(ranges, code, guessed).sort((a, b) => a[0] - b[0] || b[1] - a[1]);
     return {
       functionName: fn.functionName,
       isBlockCoverage: fn.isBlockCoverage,
