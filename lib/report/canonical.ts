@@ -24,6 +24,40 @@ export function sortKeys(value: unknown): unknown {
   return value;
 }
 
+/**
+ * `JSON.stringify(sortKeys(value), null, 2)` in pieces: an object's members one by one, and the items of
+ * an array member one by one, so a report of 100,000 tests is never one string (nor one sorted copy) in
+ * memory. The pieces joined are exactly those bytes: a nested value printed alone is re-indented by its
+ * depth, and JSON text has no raw newline inside a string to be shifted by that.
+ */
+export function* prettyJsonChunks(value: unknown): Generator<string> {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    yield JSON.stringify(sortKeys(value), null, 2);
+    return;
+  }
+  let first = true;
+  for (const key of Object.keys(value).sort()) {
+    const v = (value as Record<string, unknown>)[key];
+    if (Array.isArray(v) && v.length > 0) {
+      yield `${first ? '{' : ','}\n  ${JSON.stringify(key)}: [`;
+      for (let i = 0; i < v.length; i++) yield `${i ? ',' : ''}\n    ${indented(JSON.stringify(sortKeys(v[i]), null, 2) ?? 'null', '    ')}`;
+      yield '\n  ]';
+      first = false;
+      continue;
+    }
+    // undefined, functions and symbols: members JSON.stringify leaves out.
+    const text = v === undefined ? undefined : (JSON.stringify(sortKeys(v), null, 2) as string | undefined);
+    if (text === undefined) continue;
+    yield `${first ? '{' : ','}\n  ${JSON.stringify(key)}: ${indented(text, '  ')}`;
+    first = false;
+  }
+  yield first ? '{}' : '\n}';
+}
+
+function indented(text: string, pad: string): string {
+  return text.includes('\n') ? text.replace(/\n/g, `\n${pad}`) : text;
+}
+
 /** Field names marked x-volatile in the schemas: they differ between identical runs. */
 export const VOLATILE_FIELDS: ReadonlySet<string> = new Set(['duration_ms', 'started_at', 'ended_at', 'run_id']);
 
