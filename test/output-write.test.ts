@@ -66,7 +66,7 @@ describe('writeRun', () => {
 });
 
 describe('report.json in pieces', () => {
-  it('reportJson is JSON.stringify of the sorted copy, pretty, byte for byte (empty and nested arrays, left-out members, newlines in strings)', () => {
+  it('reportJson is JSON.stringify of the sorted copy, pretty, byte for byte (empty, nested and long arrays, left-out members, newlines in strings)', () => {
     const tricky = {
       z: [],
       tests: [{ b: 'line\nbreak \u2028', a: [[], [1, { y: null, x: [] }]], c: undefined }, undefined, 3],
@@ -75,7 +75,9 @@ describe('report.json in pieces', () => {
       u: undefined,
       s: 'x',
     };
-    for (const value of [fakeReport(), tricky, {}]) assert.equal(reportJson(value as unknown as Report), JSON.stringify(sortKeys(value), null, 2) + '\n');
+    // More items than one slice (256), a slice boundary falling on a left-out item.
+    const long = { tests: Array.from({ length: 600 }, (_, i) => (i === 256 ? undefined : { i, name: `t\n${i}`, path: [[], {}] })), b: [] };
+    for (const value of [fakeReport(), tricky, long, {}]) assert.equal(reportJson(value as unknown as Report), JSON.stringify(sortKeys(value), null, 2) + '\n');
   });
 });
 

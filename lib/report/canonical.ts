@@ -26,9 +26,9 @@ export function sortKeys(value: unknown): unknown {
 
 /**
  * `JSON.stringify(sortKeys(value), null, 2)` in pieces: an object's members one by one, and the items of
- * an array member one by one, so a report of 100,000 tests is never one string (nor one sorted copy) in
- * memory. The pieces joined are exactly those bytes: a nested value printed alone is re-indented by its
- * depth, and JSON text has no raw newline inside a string to be shifted by that.
+ * an array member in slices, so a report of 100,000 tests is never one string (nor one sorted copy) in
+ * memory. Each piece is what JSON.stringify prints for the member (or slice) inside an object of its
+ * own, less that object's braces: the same bytes, indented by JSON.stringify itself.
  */
 export function* prettyJsonChunks(value: unknown): Generator<string> {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
@@ -38,25 +38,29 @@ export function* prettyJsonChunks(value: unknown): Generator<string> {
   let first = true;
   for (const key of Object.keys(value).sort()) {
     const v = (value as Record<string, unknown>)[key];
-    if (Array.isArray(v) && v.length > 0) {
-      yield `${first ? '{' : ','}\n  ${JSON.stringify(key)}: [`;
-      for (let i = 0; i < v.length; i++) yield `${i ? ',' : ''}\n    ${indented(JSON.stringify(sortKeys(v[i]), null, 2) ?? 'null', '    ')}`;
+    // {} when JSON.stringify leaves the member out (undefined, a function, a symbol).
+    const member = (x: unknown): string => JSON.stringify({ [key]: sortKeys(x) }, null, 2);
+    if (Array.isArray(v) && v.length > SLICE) {
+      const head = `{\n  ${JSON.stringify(key)}: [`;
+      const tail = '\n  ]\n}';
+      yield `${first ? '{' : ','}\n${head.slice(2)}`;
+      for (let i = 0; i < v.length; i += SLICE) {
+        const text = member(v.slice(i, i + SLICE));
+        yield (i ? ',' : '') + text.slice(head.length, text.length - tail.length);
+      }
       yield '\n  ]';
-      first = false;
-      continue;
+    } else {
+      const text = member(v);
+      if (text === '{}') continue;
+      yield `${first ? '{' : ','}\n${text.slice(2, -2)}`;
     }
-    // undefined, functions and symbols: members JSON.stringify leaves out.
-    const text = v === undefined ? undefined : (JSON.stringify(sortKeys(v), null, 2) as string | undefined);
-    if (text === undefined) continue;
-    yield `${first ? '{' : ','}\n  ${JSON.stringify(key)}: ${indented(text, '  ')}`;
     first = false;
   }
   yield first ? '{}' : '\n}';
 }
 
-function indented(text: string, pad: string): string {
-  return text.includes('\n') ? text.replace(/\n/g, `\n${pad}`) : text;
-}
+/** Items of an array member printed at once by prettyJsonChunks. */
+const SLICE = 256;
 
 /** Field names marked x-volatile in the schemas: they differ between identical runs. */
 export const VOLATILE_FIELDS: ReadonlySet<string> = new Set(['duration_ms', 'started_at', 'ended_at', 'run_id']);
