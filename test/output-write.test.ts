@@ -132,7 +132,7 @@ describe('Journal', () => {
     assert.equal(verifyChain(journal, chain.subarray(0, chain.lastIndexOf('\n', chain.length - 2) + 1)).ok, false);
   });
 
-  it('sealDir checks the journal line by line: records and head as verifyChain counts them over pieces of 1 MiB; a changed record is refused with its number', () => {
+  it('sealDir checks the journal line by line: records and head as verifyChain counts them, read in pieces; a changed record is refused with its number', () => {
     const dir = tmp();
     const j = new Journal(path.join(dir, JOURNAL));
     // Lines of uneven length, over 2 MiB in all: some cross the boundaries of the pieces read.

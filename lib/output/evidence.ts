@@ -189,14 +189,13 @@ export function readFileSet(dir: string, skip: (rel: string, abs: string) => boo
 }
 
 /** Files are read in pieces of this size: the seal never holds a whole report in memory. */
-const READ_BYTES = 1 << 20;
+const READ_BYTES = 1 << 18;
 
-/** The pieces of a file, in one reused buffer (each piece is valid until the next is read). */
-function* pieces(file: string): Generator<Buffer> {
+/** The pieces of a file, read into `buf` (each piece is valid until the next is read). */
+function* pieces(file: string, buf: Buffer): Generator<Buffer> {
   const fd = openSync(file, 'r');
   try {
-    const buf = Buffer.allocUnsafe(READ_BYTES);
-    for (let n = readSync(fd, buf, 0, READ_BYTES, null); n > 0; n = readSync(fd, buf, 0, READ_BYTES, null)) yield buf.subarray(0, n);
+    for (let n = readSync(fd, buf, 0, buf.length, null); n > 0; n = readSync(fd, buf, 0, buf.length, null)) yield buf.subarray(0, n);
   } finally {
     closeSync(fd);
   }
@@ -205,10 +204,12 @@ function* pieces(file: string): Generator<Buffer> {
 /** Like readFileSet, but each file's size and sha256, computed as it is read in pieces. */
 function digestFileSet(dir: string, skip: (rel: string, abs: string) => boolean): FileDigests {
   const files: FileDigests = new Map();
+  // One buffer for every file: a buffer per file would stay in memory until a collection frees it.
+  const buf = Buffer.allocUnsafe(READ_BYTES);
   eachFile(dir, skip, (rel, abs) => {
     const hash = createHash('sha256');
     let size = 0;
-    for (const piece of pieces(abs)) {
+    for (const piece of pieces(abs, buf)) {
       hash.update(piece);
       size += piece.length;
     }
@@ -220,7 +221,7 @@ function digestFileSet(dir: string, skip: (rel: string, abs: string) => boolean)
 /** The lines of a file with their "\n" (the last one without, if it has none). */
 function* fileLines(file: string): Generator<Buffer> {
   let carry: Buffer | undefined;
-  for (const piece of pieces(file)) {
+  for (const piece of pieces(file, Buffer.allocUnsafe(READ_BYTES))) {
     let start = 0;
     for (let i = piece.indexOf(10); i !== -1; i = piece.indexOf(10, start)) {
       const line = piece.subarray(start, i + 1);
