@@ -14,6 +14,9 @@ interface Tail {
   offset: number;
   partial: string;
   journal: ChildJournal;
+  /** The strings its records repeat, kept once (interned in #append): the file, and the names of running tests. */
+  file?: string;
+  running: Map<string, { n: string; fn: string }>;
 }
 
 /** Open child journals at most: the files node runs at once are far fewer; the oldest is closed first. */
@@ -94,7 +97,7 @@ export class ChildJournals {
       }
       for (const name of readdirSync(this.#dir)) {
         if (name.endsWith('.ndjson') && !this.#tails.has(name)) {
-          this.#tails.set(name, { name, offset: this.#from.get(name) ?? 0, partial: '', journal: { source: name, records: [] } });
+          this.#tails.set(name, { name, offset: this.#from.get(name) ?? 0, partial: '', journal: { source: name, records: [] }, running: new Map() });
           this.#listing++;
         }
       }
@@ -142,6 +145,20 @@ export class ChildJournals {
 
   #append(t: Tail, text: string): void {
     const parsed = parseChildJournal(text, t.name);
+    // The records stay for the whole run (reconcile reads them at its end): each parsed string is a copy
+    // of its own, so the file every record names, and a test's names in its start and end, are kept once.
+    for (const r of parsed.journal.records) {
+      if (r.f === t.file) r.f = t.file;
+      else t.file = r.f;
+      if (r.k === 'start') t.running.set(r.fn, { n: r.n, fn: r.fn });
+      else if (r.k === 'end') {
+        const s = t.running.get(r.fn);
+        if (s === undefined) continue;
+        t.running.delete(r.fn);
+        r.fn = s.fn;
+        if (r.n === s.n) r.n = s.n;
+      }
+    }
     t.journal.records.push(...parsed.journal.records);
     this.warnings.push(...parsed.warnings);
   }

@@ -85,8 +85,8 @@ export class RunRecorder {
   #start: RunStartLine | undefined;
   readonly #children: ChildJournals;
   readonly #keep: (relFile: string) => boolean;
-  /** Per entry file: coverage and metadata by (fullName, occurrence), and how many of each we saw. */
-  readonly #indexes = new Map<string, { index: JournalIndex; seen: Map<string, number> }>();
+  /** Per entry file: coverage and metadata by (fullName, occurrence), how many of each we saw, and its absolute path. */
+  readonly #indexes = new Map<string, { index: JournalIndex; seen: Map<string, number>; abs: string }>();
   /** Inclusive coverage gathered from finished subtests, by entry file and parent fullName. */
   readonly #inclusive = new Map<string, FileLines[]>();
   /** Provenance, requirement mapping and signing key, gathered when the run starts. */
@@ -135,10 +135,10 @@ export class RunRecorder {
     let inclusive: FileLines[] | undefined;
     if (line.type === 'test' && !line.file_level) {
       let state = this.#indexes.get(line.entry_file);
-      if (!state) this.#indexes.set(line.entry_file, (state = { index: new JournalIndex(root, this.#keep), seen: new Map() }));
+      if (!state) this.#indexes.set(line.entry_file, (state = { index: new JournalIndex(root, this.#keep), seen: new Map(), abs: path.resolve(root, line.entry_file) }));
       const o = (state.seen.get(name) ?? 0) + 1;
       state.seen.set(name, o);
-      state.index.update(this.#children.poll(path.resolve(root, line.entry_file)));
+      state.index.update(this.#children.poll(state.abs));
       const extras = state.index.extras(name, o, this.#opts.coverage.mode === 'test');
       const meta = { ...extras.meta };
       if (this.#opts.isolation === 'none') {

@@ -8,10 +8,10 @@ import { appendFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync
 import os from 'node:os';
 import path from 'node:path';
 import { Journal, reportJson, writeAtomic, writeRun } from '../lib/output/write.js';
-import { endWarnings, prepareEvidence, readFileSet, reporterDestinations, withMapped, writeEvidenceInputs } from '../lib/output/evidence.js';
+import { endWarnings, prepareEvidence, readFileSet, reporterDestinations, sealDir, withMapped, writeEvidenceInputs } from '../lib/output/evidence.js';
 import { verifyChain } from '../lib/evidence/chain.js';
 import { DEPENDENCIES, JOURNAL, JOURNAL_CHAIN, sha256Hex } from '../lib/evidence/files.js';
-import { toNdjsonLine } from '../lib/report/canonical.js';
+import { sortKeys, toNdjsonLine } from '../lib/report/canonical.js';
 import { fakeReport } from './helpers/fake-report.js';
 import { FIXTURES } from './helpers/run.js';
 import type { Line, Report, TestLine } from '../lib/types.js';
@@ -65,6 +65,22 @@ describe('writeRun', () => {
   });
 });
 
+describe('report.json in pieces', () => {
+  it('reportJson is JSON.stringify of the sorted copy, pretty, byte for byte (empty, nested and long arrays, left-out members, newlines in strings)', () => {
+    const tricky = {
+      z: [],
+      tests: [{ b: 'line\nbreak \u2028', a: [[], [1, { y: null, x: [] }]], c: undefined }, undefined, 3],
+      a: { nested: [{ q: 1 }], empty: {} },
+      f: () => 1,
+      u: undefined,
+      s: 'x',
+    };
+    // More items than one slice (256), a slice boundary falling on a left-out item.
+    const long = { tests: Array.from({ length: 600 }, (_, i) => (i === 256 ? undefined : { i, name: `t\n${i}`, path: [[], {}] })), b: [] };
+    for (const value of [fakeReport(), tricky, long, {}]) assert.equal(reportJson(value as unknown as Report), JSON.stringify(sortKeys(value), null, 2) + '\n');
+  });
+});
+
 describe('writeAtomic', () => {
   it('a path under a regular file fails with ENOTDIR (whoever runs the test, root included)', () => {
     const dir = tmp();
@@ -114,6 +130,27 @@ describe('Journal', () => {
     if (!res.ok) assert.equal(res.record, 3);
     // A chain that lost its last link no longer covers the journal.
     assert.equal(verifyChain(journal, chain.subarray(0, chain.lastIndexOf('\n', chain.length - 2) + 1)).ok, false);
+  });
+
+  it('sealDir checks the journal line by line: records and head as verifyChain counts them, read in pieces; a changed record is refused with its number', () => {
+    const dir = tmp();
+    const j = new Journal(path.join(dir, JOURNAL));
+    // Lines of uneven length, over 2 MiB in all: some cross the boundaries of the pieces read.
+    for (let i = 0; i < 700; i++) j.append({ type: 'warning', code: 'LLMR_EVENT_UNEXPECTED', message: `record ${i} ${'x'.repeat(3000 + (i % 7) * 331)}` });
+    j.close();
+    const whole = verifyChain(readFileSync(path.join(dir, JOURNAL)), readFileSync(path.join(dir, JOURNAL_CHAIN)));
+    assert.ok(whole.ok);
+    const sealed = sealDir(dir, { runId: 'r1' });
+    assert.deepEqual(sealed.journal, { file: JOURNAL, chain: JOURNAL_CHAIN, records: 700, head: whole.head });
+    const manifest = JSON.parse(readFileSync(path.join(dir, 'manifest.json'), 'utf8')) as { files: Array<{ path: string; size: number; sha256: string }> };
+    const listed = manifest.files.find((f) => f.path === JOURNAL)!;
+    const bytes = readFileSync(path.join(dir, JOURNAL));
+    assert.deepEqual([listed.size, listed.sha256], [bytes.length, sha256Hex(bytes)]);
+    // Record 600 edited (past the first piece): refused, and named as verifyChain names it.
+    const at = bytes.indexOf('record 600 ');
+    bytes[at + 7] = '7'.charCodeAt(0);
+    writeFileSync(path.join(dir, JOURNAL), bytes);
+    assert.throws(() => sealDir(dir, { runId: 'r1' }), /journal\.ndjson: edited after it was written .* \(record 601\); not sealing a broken journal/);
   });
 
   it('lost(): the journal deleted with its directory during the run is noticed', () => {

@@ -7,6 +7,9 @@ import { canonicalJson } from '../report/canonical.js';
 import { DETACHED, MANIFEST, comparePaths, mediaType, sha256Hex, type FileSet } from './files.js';
 import type { ManifestEntry } from '../types.js';
 
+/** A set's files by size and sha256, for a caller that hashed them as it read them (the seal). */
+export type FileDigests = Map<string, { size: number; sha256: string }>;
+
 export const MANIFEST_SCHEMA_VERSION = '1.0.0';
 
 export type SignatureAlgorithm = 'ecdsa-p256-sha256' | 'ed25519' | 'hmac-sha256';
@@ -40,15 +43,18 @@ export interface ManifestDoc {
   signature?: ManifestSignature;
 }
 
-export function manifestEntries(files: FileSet, exclude: ReadonlySet<string> = new Set()): ManifestEntry[] {
+export function manifestEntries(files: FileSet | FileDigests, exclude: ReadonlySet<string> = new Set()): ManifestEntry[] {
   return [...files.entries()]
     .filter(([p]) => !exclude.has(p))
     .sort(([a], [b]) => comparePaths(a, b))
-    .map(([p, bytes]) => ({ path: p, size: bytes.length, sha256: sha256Hex(bytes), media_type: mediaType(p) }));
+    .map(([p, file]) => {
+      const { size, sha256 } = file instanceof Uint8Array ? { size: file.length, sha256: sha256Hex(file) } : file;
+      return { path: p, size, sha256, media_type: mediaType(p) };
+    });
 }
 
 /** manifest.json over every file of the set except itself and the detached seal files. */
-export function buildManifest(files: FileSet, extra: { run_id?: string; journal?: ManifestJournal; signature?: ManifestSignature }): ManifestDoc {
+export function buildManifest(files: FileSet | FileDigests, extra: { run_id?: string; journal?: ManifestJournal; signature?: ManifestSignature }): ManifestDoc {
   const doc: ManifestDoc = {
     schema_version: MANIFEST_SCHEMA_VERSION,
     tool: { name: TOOL_NAME, version: TOOL_VERSION },

@@ -1,16 +1,17 @@
 // Evidence at the edges: what the reporter gathers when a run starts (git state, mapping, catalogue,
 // metadata, lockfile, signing key) and the seal written last over the output directory (VERIFY.md,
 // manifest.json, SHA256SUMS, signature). The decisions live in lib/evidence; this file does the IO.
-import { existsSync, lstatSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { closeSync, existsSync, lstatSync, openSync, readdirSync, readFileSync, readSync, realpathSync, statSync } from 'node:fs';
+import { createHash } from 'node:crypto';
 import os from 'node:os';
 import path from 'node:path';
 import { loadConfig, type Config } from '../config/index.js';
 import { readSigningKey, type SigningKey } from '../config/signing.js';
 import { TOOL_NAME, TOOL_VERSION } from '../generated/version.js';
 import { warning, type WarningCode } from '../warnings.js';
-import { verifyChain } from '../evidence/chain.js';
+import { CHAIN_START, chainStep, verifyChain, type ChainCheck } from '../evidence/chain.js';
 import { DEPENDENCIES, DETACHED, HMAC_FILE, JOURNAL, JOURNAL_CHAIN, MANIFEST, PUBLIC_KEY, SHA256SUMS, SIGNATURE, VERIFY_MD, comparePaths, isSafePath, sha256Hex, type FileSet } from '../evidence/files.js';
-import { buildManifest, manifestText, sha256sumsText, type ManifestJournal } from '../evidence/manifest.js';
+import { buildManifest, manifestText, sha256sumsText, type FileDigests, type ManifestJournal } from '../evidence/manifest.js';
 import { describeSeal, publicKeyPem, signSums } from '../evidence/sign.js';
 import { verifyDoc } from '../evidence/verify-doc.js';
 import { readTar } from '../evidence/tar.js';
@@ -164,9 +165,8 @@ export function writeEvidenceInputs(dir: string, setup: EvidenceSetup): void {
   else removeIn(dir, DEPENDENCIES);
 }
 
-/** Regular files under `dir` as a FileSet (relative POSIX paths), our temp files left out. */
-export function readFileSet(dir: string, skip: (rel: string, abs: string) => boolean = () => false): FileSet {
-  const files: FileSet = new Map();
+/** Regular files under `dir` (relative POSIX paths, in order), our temp files left out, each given to `visit`. */
+function eachFile(dir: string, skip: (rel: string, abs: string) => boolean, visit: (rel: string, abs: string) => void): void {
   const walk = (sub: string): void => {
     for (const entry of readdirSync(path.join(dir, sub), { withFileTypes: true }).sort((a, b) => comparePaths(a.name, b.name))) {
       const relPath = sub ? `${sub}/${entry.name}` : entry.name;
@@ -175,11 +175,87 @@ export function readFileSet(dir: string, skip: (rel: string, abs: string) => boo
       else if (/\.tmp-\d+$/.test(entry.name)) continue; // an atomic write in progress (or a crashed one)
       else if (!entry.isFile()) throw new Error(`${relPath}: not a regular file (${lstatSync(abs).isSymbolicLink() ? 'a symbolic link' : 'special'}); an evidence set holds regular files only`);
       else if (!isSafePath(relPath)) throw new Error(`${relPath}: a file name that cannot be listed safely`);
-      else if (!skip(relPath, abs)) files.set(relPath, readFileSync(abs));
+      else if (!skip(relPath, abs)) visit(relPath, abs);
     }
   };
   walk('');
+}
+
+/** Regular files under `dir` as a FileSet (relative POSIX paths), our temp files left out. */
+export function readFileSet(dir: string, skip: (rel: string, abs: string) => boolean = () => false): FileSet {
+  const files: FileSet = new Map();
+  eachFile(dir, skip, (rel, abs) => files.set(rel, readFileSync(abs)));
   return files;
+}
+
+/** Files are read in pieces of this size: the seal never holds a whole report in memory. */
+const READ_BYTES = 1 << 18;
+
+/** The pieces of a file, read into `buf` (each piece is valid until the next is read). */
+function* pieces(file: string, buf: Buffer): Generator<Buffer> {
+  const fd = openSync(file, 'r');
+  try {
+    for (let n = readSync(fd, buf, 0, buf.length, null); n > 0; n = readSync(fd, buf, 0, buf.length, null)) yield buf.subarray(0, n);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Like readFileSet, but each file's size and sha256, computed as it is read in pieces. */
+function digestFileSet(dir: string, skip: (rel: string, abs: string) => boolean): FileDigests {
+  const files: FileDigests = new Map();
+  // One buffer for every file: a buffer per file would stay in memory until a collection frees it.
+  const buf = Buffer.allocUnsafe(READ_BYTES);
+  eachFile(dir, skip, (rel, abs) => {
+    const hash = createHash('sha256');
+    let size = 0;
+    for (const piece of pieces(abs, buf)) {
+      hash.update(piece);
+      size += piece.length;
+    }
+    files.set(rel, { size, sha256: hash.digest('hex') });
+  });
+  return files;
+}
+
+/** The lines of a file with their "\n" (the last one without, if it has none). */
+function* fileLines(file: string): Generator<Buffer> {
+  let carry: Buffer | undefined;
+  for (const piece of pieces(file, Buffer.allocUnsafe(READ_BYTES))) {
+    let start = 0;
+    for (let i = piece.indexOf(10); i !== -1; i = piece.indexOf(10, start)) {
+      const line = piece.subarray(start, i + 1);
+      yield carry ? Buffer.concat([carry, line]) : line;
+      carry = undefined;
+      start = i + 1;
+    }
+    // The rest is copied: the buffer is reused for the next piece.
+    if (start < piece.length) carry = carry ? Buffer.concat([carry, piece.subarray(start)]) : Buffer.from(piece.subarray(start));
+  }
+  if (carry) yield carry;
+}
+
+/**
+ * verifyChain over the journal and its chain as files, read line by line: a sound journal is checked
+ * without holding it (or a Buffer per record) in memory. At the first thing amiss, both files are read
+ * whole and verifyChain gives its account of the damage.
+ */
+function checkJournal(journal: string, chain: string): ChainCheck {
+  const records = fileLines(journal);
+  const links = fileLines(chain);
+  let head = CHAIN_START;
+  for (let k = 1; ; k++) {
+    const rec = records.next();
+    const link = links.next();
+    if (rec.done && link.done) return { ok: true, records: k - 1, head };
+    if (rec.done || link.done || rec.value[rec.value.length - 1] !== 10) break;
+    const m = /^(\d+) ([0-9a-f]{64})\n$/.exec(link.value.toString('latin1'));
+    if (!m || Number(m[1]) !== k || chainStep(head, rec.value) !== m[2]) break;
+    head = m[2]!;
+  }
+  records.return(undefined);
+  links.return(undefined);
+  return verifyChain(readFileSync(journal), readFileSync(chain));
 }
 
 export interface SealResult {
@@ -202,7 +278,7 @@ export function sealDir(dir: string, opts: { key?: SigningKey; hmacKeyEnv?: stri
   writeAtomic(path.join(dir, VERIFY_MD), verifyDoc({ tool: { name: TOOL_NAME, version: TOOL_VERSION }, run_id: opts.runId, signature: seal, hmacKeyEnv: opts.hmacKeyEnv, journal }));
   const stale: string[] = [];
   const since = opts.since;
-  const files = readFileSet(dir, (p, abs) => {
+  const files = digestFileSet(dir, (p, abs) => {
     // addenda/ are sealed sets of their own, added later: the run's seal never covers (or rewrites) them.
     if (DETACHED.has(p) || p === MANIFEST || opts.exclude?.includes(p) || isAddendumPath(p)) return true;
     // 2 s of slack for file systems with coarse timestamps.
@@ -214,7 +290,7 @@ export function sealDir(dir: string, opts: { key?: SigningKey; hmacKeyEnv?: stri
   });
   let chain: ManifestJournal | undefined;
   if (journal && files.has(JOURNAL) && files.has(JOURNAL_CHAIN)) {
-    const res = verifyChain(files.get(JOURNAL)!, files.get(JOURNAL_CHAIN)!);
+    const res = checkJournal(path.join(dir, JOURNAL), path.join(dir, JOURNAL_CHAIN));
     if (!res.ok) throw new Error(`${res.file}: ${res.reason} (record ${res.record}); not sealing a broken journal`);
     chain = { file: JOURNAL, chain: JOURNAL_CHAIN, records: res.records, head: res.head };
   }

@@ -3,7 +3,7 @@
 // component must be a real directory (a link in its place is replaced by one), every file is written to
 // a temp file created exclusively (O_CREAT|O_EXCL never follows a link) and renamed over the name
 // (rename replaces a link itself, never its target), and append-only files are created afresh.
-import { lstatSync, mkdirSync, openSync, renameSync, rmSync, unlinkSync, writeFileSync, type Stats } from 'node:fs';
+import { closeSync, lstatSync, mkdirSync, openSync, renameSync, rmSync, unlinkSync, writeSync, type Stats } from 'node:fs';
 import { randomInt } from 'node:crypto';
 import path from 'node:path';
 
@@ -75,20 +75,66 @@ function tempName(file: string): string {
  * real directory. A reader never sees half a file; a crash leaves the previous file or none.
  */
 export function writeIn(base: string, rel: string, content: string | Uint8Array): string {
+  const file = pendingIn(base, rel);
+  file.write(content);
+  return file.commit();
+}
+
+/** A file written in parts (writeIn's temp file, kept open): nothing is at its name until commit(). */
+export interface PendingFile {
+  write(chunk: string | Uint8Array): void;
+  /** Closes the temp file and renames it over the name; returns the absolute path. */
+  commit(): string;
+  /** Closes and removes the temp file (after a failure): the name keeps what it had. */
+  discard(): void;
+}
+
+/**
+ * `base/rel` to be written atomically in parts, so that a large output never has to be one string in
+ * memory: the same temp file and rename as writeIn. Every write error removes the temp file and throws.
+ */
+export function pendingIn(base: string, rel: string): PendingFile {
   const parts = segments(rel);
   const dir = realSubdir(base, parts.slice(0, -1).join('/'));
   const file = path.join(dir, parts[parts.length - 1]!);
   const st = lstatOrUndefined(file);
   if (st?.isDirectory()) throw new UnsafeWriteError(`${file}: is a directory; llm-report writes a file there`);
   const tmp = tempName(file);
-  try {
-    writeFileSync(tmp, content, { flag: 'wx' });
-    renameSync(tmp, file);
-  } catch (err) {
-    rmSync(tmp, { force: true });
-    throw err;
-  }
-  return file;
+  let fd: number | undefined = openSync(tmp, 'wx');
+  const discard = (): void => {
+    const open = fd;
+    fd = undefined;
+    try {
+      if (open !== undefined) closeSync(open);
+    } finally {
+      rmSync(tmp, { force: true });
+    }
+  };
+  const guarded = <T>(step: () => T): T => {
+    try {
+      return step();
+    } catch (err) {
+      discard();
+      throw err;
+    }
+  };
+  return {
+    write: (chunk) =>
+      guarded(() => {
+        if (fd === undefined) throw new Error(`${file}: written after commit or discard`);
+        const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+        for (let at = 0; at < bytes.length; ) at += writeSync(fd, bytes, at);
+      }),
+    commit: () =>
+      guarded(() => {
+        if (fd === undefined) throw new Error(`${file}: committed after discard`);
+        closeSync(fd);
+        fd = undefined;
+        renameSync(tmp, file);
+        return file;
+      }),
+    discard,
+  };
 }
 
 /**

@@ -3,20 +3,20 @@
 import { lstatSync, readFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { toolChildEnv } from '../config/internal-env.js';
-import { createHash } from 'node:crypto';
+import { createHash, type Hash } from 'node:crypto';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { renderHtml } from '../render/html/index.js';
 import { DEFAULT_CHROMIUM, pdfUnavailable } from '../render/pdf.js';
 import { compareWarnings } from '../report/fold.js';
 import { warning } from '../warnings.js';
-import { canonicalJson, sortKeys, toNdjsonLine } from '../report/canonical.js';
+import { canonicalJson, prettyJsonChunks, toNdjsonLine } from '../report/canonical.js';
 import { toIstanbul, toLcov } from '../coverage/export.js';
 import { withEvidence } from '../evidence/report.js';
 import { matrixCsv } from '../evidence/requirements.js';
 import { manifestEntries } from '../evidence/manifest.js';
 import { DEPENDENCIES, REQUIREMENTS_CSV, type FileSet } from '../evidence/files.js';
-import { removeIn, writeIn } from './safe-fs.js';
+import { pendingIn, removeIn, writeIn, type PendingFile } from './safe-fs.js';
 import { withSources, type SourceOptions } from './sources.js';
 import type { RenderReport } from '../render/html/types.js';
 import type { CoverageLine, Integrity, Line, Report, RunStartLine, Warning } from '../types.js';
@@ -37,8 +37,42 @@ function isFile(p: string): boolean {
 
 /** report.json: canonical (sorted keys), pretty-printed for people who diff it, with a final newline. */
 export function reportJson(report: Report): string {
-  // One pass over sorted keys: the same bytes as re-parsing canonical JSON, at half the cost on 100k tests.
-  return JSON.stringify(sortKeys(report), null, 2) + '\n';
+  return [...reportJsonChunks(report)].join('');
+}
+
+function* reportJsonChunks(report: Report): Generator<string> {
+  yield* prettyJsonChunks(report);
+  yield '\n';
+}
+
+/** Pieces of at most about this many characters go to a file in one write. */
+const WRITE_CHARS = 1 << 16;
+
+/** `chunks` into `file`, gathered into writes of about WRITE_CHARS; `hash` gets the same text. */
+function writeChunks(file: PendingFile, chunks: Iterable<string>, hash?: Hash): void {
+  let pending = '';
+  for (const chunk of chunks) {
+    pending += chunk;
+    if (pending.length < WRITE_CHARS) continue;
+    hash?.update(pending);
+    file.write(pending);
+    pending = '';
+  }
+  if (!pending) return;
+  hash?.update(pending);
+  file.write(pending);
+}
+
+function* ndjsonChunks(lines: readonly Line[]): Generator<string> {
+  for (const line of lines) yield toNdjsonLine(line);
+}
+
+/** report.json (reportJson's bytes) written in pieces to a temp file, not yet in place; and its sha256. */
+function writeReportJson(dir: string, report: Report): { file: PendingFile; sha256: string } {
+  const file = pendingIn(dir, 'report.json');
+  const hash = createHash('sha256');
+  writeChunks(file, reportJsonChunks(report), hash);
+  return { file, sha256: hash.digest('hex') };
 }
 
 declare const __LLMR_BUNDLE__: boolean | undefined;
@@ -104,23 +138,33 @@ export function writeRun(dir: string, report: Report, lines: Line[], pages: Page
     out = withWarnings(out.report, out.lines, got.warnings);
     page = { ...got.report, warnings: out.report.warnings };
   }
-  let json = reportJson(out.report);
+  // report.json goes to its temp file first, in pieces (the page needs its sha256); every file is then
+  // put in place in the same order as ever: results.ndjson, the other artifacts, report.json, the page.
+  let json = writeReportJson(dir, out.report);
   let html: string | undefined;
-  if (pages.html) {
-    try {
-      html = renderHtml(page ?? out.report, { reportSha256: createHash('sha256').update(json).digest('hex') });
-    } catch (err) {
-      out = withWarnings(out.report, out.lines, [warning('LLMR_HTML_FAILED', `no report.html: ${(err as Error).message}`)]);
-      json = reportJson(out.report);
+  try {
+    if (pages.html) {
+      try {
+        html = renderHtml(page ?? out.report, { reportSha256: json.sha256 });
+      } catch (err) {
+        out = withWarnings(out.report, out.lines, [warning('LLMR_HTML_FAILED', `no report.html: ${(err as Error).message}`)]);
+        json.file.discard();
+        json = writeReportJson(dir, out.report);
+      }
     }
+    report = out.report;
+    lines = out.lines;
+    const ndjson = pendingIn(dir, 'results.ndjson');
+    writeChunks(ndjson, ndjsonChunks(lines));
+    ndjson.commit();
+    for (const [p, bytes] of written) writeIn(dir, p, bytes);
+    json.file.commit();
+  } catch (err) {
+    json.file.discard();
+    throw err;
   }
-  report = out.report;
-  lines = out.lines;
   const results = path.join(dir, 'results.ndjson');
   const reportPath = path.join(dir, 'report.json');
-  writeAtomic(results, lines.map(toNdjsonLine).join(''));
-  for (const [p, bytes] of written) writeIn(dir, p, bytes);
-  writeAtomic(reportPath, json);
   if (html !== undefined) writeAtomic(path.join(dir, 'report.html'), html);
   if (pages.pdf && !noPdf) {
     const failed = printPdf(dir, reportPath, chromium);

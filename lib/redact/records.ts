@@ -46,17 +46,20 @@ function share(value: unknown, key: string, r: RecordRedactors): unknown {
     return out ?? value;
   }
   if (value !== null && typeof value === 'object') {
-    const entries: Array<[string, unknown]> = Object.entries(value as Record<string, unknown>);
-    for (let i = 0; i < entries.length; i++) {
-      const [k, v] = entries[i]!;
+    // Keys, not entries: no [key, value] pair per member of every line of a run.
+    const o = value as Record<string, unknown>;
+    const keys = Object.keys(o);
+    for (let i = 0; i < keys.length; i++) {
+      const k = keys[i]!;
+      const v = o[k];
       const rk = r.text(k);
       const rv = share(v, k, r);
       if (rk === k && rv === v) continue;
       // Something changed: a copy, with the same key order.
       const out: Record<string, unknown> = {};
-      for (let j = 0; j < i; j++) out[entries[j]![0]] = entries[j]![1];
+      for (let j = 0; j < i; j++) out[keys[j]!] = o[keys[j]!];
       out[rk] = rv;
-      for (let j = i + 1; j < entries.length; j++) out[r.text(entries[j]![0])] = share(entries[j]![1], entries[j]![0], r);
+      for (let j = i + 1; j < keys.length; j++) out[r.text(keys[j]!)] = share(o[keys[j]!], keys[j]!, r);
       return out;
     }
     return value;

@@ -24,6 +24,44 @@ export function sortKeys(value: unknown): unknown {
   return value;
 }
 
+/**
+ * `JSON.stringify(sortKeys(value), null, 2)` in pieces: an object's members one by one, and the items of
+ * an array member in slices, so a report of 100,000 tests is never one string (nor one sorted copy) in
+ * memory. Each piece is what JSON.stringify prints for the member (or slice) inside an object of its
+ * own, less that object's braces: the same bytes, indented by JSON.stringify itself.
+ */
+export function* prettyJsonChunks(value: unknown): Generator<string> {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    yield JSON.stringify(sortKeys(value), null, 2);
+    return;
+  }
+  let first = true;
+  for (const key of Object.keys(value).sort()) {
+    const v = (value as Record<string, unknown>)[key];
+    // {} when JSON.stringify leaves the member out (undefined, a function, a symbol).
+    const member = (x: unknown): string => JSON.stringify({ [key]: sortKeys(x) }, null, 2);
+    if (Array.isArray(v) && v.length > SLICE) {
+      const head = `{\n  ${JSON.stringify(key)}: [`;
+      const tail = '\n  ]\n}';
+      yield `${first ? '{' : ','}\n${head.slice(2)}`;
+      for (let i = 0; i < v.length; i += SLICE) {
+        const text = member(v.slice(i, i + SLICE));
+        yield (i ? ',' : '') + text.slice(head.length, text.length - tail.length);
+      }
+      yield '\n  ]';
+    } else {
+      const text = member(v);
+      if (text === '{}') continue;
+      yield `${first ? '{' : ','}\n${text.slice(2, -2)}`;
+    }
+    first = false;
+  }
+  yield first ? '{}' : '\n}';
+}
+
+/** Items of an array member printed at once by prettyJsonChunks. */
+const SLICE = 256;
+
 /** Field names marked x-volatile in the schemas: they differ between identical runs. */
 export const VOLATILE_FIELDS: ReadonlySet<string> = new Set(['duration_ms', 'started_at', 'ended_at', 'run_id']);
 
