@@ -293,7 +293,16 @@ export class EventNormalizer {
       const i = files.indexOf(fromChildren);
       return i >= 0 ? place(i) : fromChildren;
     }
+    const lookup = this.#opts.journalEnded;
     if (own >= 0) {
+      // A file node ran as a test file can also be a helper other test files call (node runs every file
+      // under test/ by default): a test that ran and that its own process's journal does not have goes
+      // to the test file whose journal has it.
+      const elsewhere = ran && !isSuite && lookup && this.#free(file, full, 'any') <= 0 ? this.#journalMatch(files, full, outcome, own) : undefined;
+      if (elsewhere !== undefined) {
+        this.#helpers.add(file);
+        return place(elsewhere);
+      }
       // Its journal record is spoken for: a same-named helper test of this file must not take it.
       if (ran && !isSuite) this.#attribute(file, full, outcome);
       return place(own);
@@ -302,23 +311,35 @@ export class EventNormalizer {
     // not in it. What the journals cannot place stays where it was declared, unless that file is a helper.
     if (inProcess && (isSuite || !ran) && !this.#helpers.has(file)) return file;
     const current = (): string => (this.#block < files.length ? files[this.#block]! : file);
-    const lookup = this.#opts.journalEnded;
     if (!ran && !isSuite && files.length > 0) this.#guessed.push({ name: full, file, entry: current(), block: this.#block, sure: false });
     if (isSuite || !ran || !lookup || files.length === 0) return current();
-    // First with the same outcome; then any (a later hook can change a test's outcome after our afterEach).
+    const i = this.#journalMatch(files, full, outcome);
+    if (i === undefined) return current();
+    this.#helpers.add(file);
+    return place(i);
+  }
+
+  /**
+   * The first test file, from the current block on (but `except`), whose journal has an ended test of that
+   * name not yet attributed, with the same outcome first, then any (a later hook can change a test's
+   * outcome after its end was journaled); attributed to it.
+   */
+  #journalMatch(files: readonly string[], full: string, outcome: 'passed' | 'failed', except?: number): number | undefined {
     for (const match of [outcome, 'any'] as const) {
       for (let i = this.#block; i < files.length; i++) {
-        const entry = files[i]!;
-        const ended = lookup(entry, full);
-        const attributed = (o: string): number => this.#attributed.get(JSON.stringify([entry, full, o])) ?? 0;
-        const free = match === 'any' ? ended.passed + ended.failed - attributed('passed') - attributed('failed') : ended[match] - attributed(match);
-        if (free <= 0) continue;
-        this.#attribute(entry, full, outcome);
-        this.#helpers.add(file);
-        return place(i);
+        if (i === except || this.#free(files[i]!, full, match) <= 0) continue;
+        this.#attribute(files[i]!, full, outcome);
+        return i;
       }
     }
-    return current();
+    return undefined;
+  }
+
+  /** Ended tests of that name (with that outcome) in an entry file's child journal not yet attributed to a record. */
+  #free(entry: string, full: string, outcome: 'passed' | 'failed' | 'any'): number {
+    const ended = this.#opts.journalEnded?.(entry, full) ?? { passed: 0, failed: 0 };
+    const attributed = (o: string): number => this.#attributed.get(JSON.stringify([entry, full, o])) ?? 0;
+    return outcome === 'any' ? ended.passed + ended.failed - attributed('passed') - attributed('failed') : ended[outcome] - attributed(outcome);
   }
 
   #attribute(entry: string, full: string, outcome: 'passed' | 'failed'): void {
