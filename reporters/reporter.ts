@@ -50,6 +50,8 @@ let workDir: string | undefined;
 let loaded: LoadedConfig | undefined;
 let configError: unknown;
 let coverageMode: ChildCoverage = 'off';
+/** Where the preload's code is: its frames are left out of failure stacks. */
+let ownCode: string[] = [];
 const setupWarnings: Warning[] = [];
 const isolation = readFlags([...process.execArgv, ...process.argv.slice(1)], process.cwd()).isolation;
 // The zero-install bundle run as the CLI (`node llm-report.mjs <command>`) is no reporter: nothing to set up.
@@ -84,6 +86,7 @@ function setUpWorkDir(): void {
     if (!workDirOwned) rmSync(dir, { recursive: true, force: true });
   });
   const preload = childPreload(workDir);
+  ownCode = [path.dirname(fileURLToPath(preload.url))];
   // In-process, the hooks come from the in-process entry, which node imports after us (in-process-host.ts);
   // whether it came is known when our stream starts (inProcessCoverage). No test children to export to.
   if (isolation === 'none') publishHost({ workDir, coverage: coverageMode, own: preload.own, preloadUrl: preload.url, installed: false, files: [] });
@@ -234,7 +237,7 @@ export default async function* llmReport(source: AsyncIterable<TestEvent>): Asyn
   }
   const tty = flags.destination === 'stdout' ? process.stdout.isTTY : flags.destination === 'stderr' ? process.stderr.isTTY : false;
   const human = config.human === 'always' || (config.human === 'auto' && tty === true);
-  const failureContext = { root: cwd, redact, redactPath: pathRedactor(redact), stackFrames: config.stack_frames, maxChars: 8192 };
+  const failureContext = { root: cwd, redact, redactPath: pathRedactor(redact), stackFrames: config.stack_frames, maxChars: 8192, ownCode };
   const outDir = path.resolve(cwd, config.output_dir);
   const argv = [...process.execArgv, ...process.argv.slice(1)];
   const watch = new WatchCycles(outDir, workDir, watchFlag(argv));

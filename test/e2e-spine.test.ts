@@ -34,6 +34,10 @@ describe('determinism', () => {
     for (const other of reports.slice(1)) sameLines(other, reports[0]!, 'report.json');
     // Volatile fields are only the documented ones: the rest of each line is byte-identical too.
     assert.ok(runs.every((r) => r.results.endsWith('\n') && !r.results.includes('\r')));
+    // The preload follows tests from node's Test.run(): its frame (in the run's temp dir) is no part of a test's stack.
+    const stacks = runs.flatMap((r) => r.report!.tests.flatMap((t) => (t.failure?.stack ? [t.failure.stack] : [])));
+    assert.ok(stacks.length >= 3, 'the kitchen fixture has failures with stacks');
+    assert.deepEqual(stacks.filter((st) => /\.llm-report|preload|tap-tests|llm-report-/.test(st)), []);
   });
 
   it('SOURCE_DATE_EPOCH fixes the timestamps', () => {

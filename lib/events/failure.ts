@@ -1,5 +1,7 @@
 // node's ERR_TEST_FAILURE wrapper -> our Failure record: kind, the user's error (cause), a stack with
 // repo-relative paths and no node internals, actual/expected rendered deterministically.
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { inspect } from 'node:util';
 import { relativizeText, relPath } from '../paths.js';
 import type { Failure, FailureKind } from '../types.js';
@@ -12,6 +14,11 @@ export interface FailureContext {
   stackFrames: number;
   /** Cap for message / actual / expected, in characters. */
   maxChars: number;
+  /**
+   * Directories of the reporter's own code in test processes (its preload follows node's tests from
+   * Test.run(), so its frame sits under every test's): left out of stacks like node's internals.
+   */
+  ownCode?: readonly string[];
 }
 
 /** failureTypes that node counts as "cancelled" in its summary (runner.js kCanceledTests). */
@@ -63,10 +70,12 @@ export function cleanStack(stack: string, ctx: FailureContext): string {
   const lines = stack.split('\n');
   const out: string[] = [];
   let frames = 0;
+  const own = (ctx.ownCode ?? []).flatMap((dir) => [dir + path.sep, pathToFileURL(dir).href + '/']);
   for (const line of lines) {
     const isFrame = /^\s+at /.test(line);
     if (isFrame) {
       if (/\(node:|at node:|\bnode:internal\b/.test(line)) continue;
+      if (own.some((o) => line.includes(o))) continue;
       if (frames >= ctx.stackFrames) continue;
       frames++;
     }
