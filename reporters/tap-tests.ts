@@ -1,10 +1,11 @@
 // Follows a test child's tests without root hooks. A root beforeEach/afterEach pair is the documented way,
 // but node runs each hook through its whole test machinery (an abort controller, a promise race, an
 // async scope): about 65 us per hook per test, 13 ms for a file of 100 trivial tests, most of what the
-// journal cost a test process. When nothing has to happen between a test's own lines (no per-test
-// coverage, no output capture), the start and end of each test are all the journal needs, and node's
-// own Test objects say them: run() starts a test, postRun() ends it (before node reports it and before
-// the next test starts, so a process.exit() or a kill loses no end), in node 20 to 26 alike.
+// journal cost a test process. Worse, a root beforeEach runs asynchronously before a test's body, so a
+// subtest its parent does not await starts late and is cancelled when the parent returns first. node's
+// own Test objects say what the journal, the coverage takes and output capture need: run() starts a test
+// (synchronously), postRun() ends it (before node reports it and before the next test starts, so a
+// process.exit() or a kill loses no end), in node 20 to 26 alike.
 // The class is found when node creates its root test, an AsyncResource: its base constructor assigns the
 // resource's async id, and a setter for that key on AsyncResource.prototype sees the new object and is then
 // removed. An async hook would see it too, but an enabled hook makes every promise pay an init call while
