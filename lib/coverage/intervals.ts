@@ -142,22 +142,26 @@ const key = (fn: V8Function): string => `${fn.ranges[0]!.startOffset}:${fn.range
  * edges no take decided (see blocks), where the sum may differ from V8's whole-process profile.
  */
 export function addTakes(takes: readonly V8Function[][], source?: string, guessed?: Set<string>): V8Function[] {
-  const code = source === undefined ? undefined : codeOnly(source);
-  const byFn = new Map<string, { fn: V8Function; ranges: V8Range[][] }>();
+  let code: string | undefined;
+  const byFn = new Map<string, { fn: V8Function; ranges: V8Range[][]; blocks: boolean }>();
   for (const take of takes)
     for (const fn of take) {
       const k = key(fn);
-      const e = byFn.get(k);
+      let e = byFn.get(k);
+      if (!e) byFn.set(k, (e = { fn, ranges: [], blocks: false }));
       // A function not compiled yet is listed without block coverage: the flag of any take that has it.
-      if (e) {
-        e.ranges.push(fn.ranges);
-        if (fn.isBlockCoverage) e.fn = fn;
-      } else byFn.set(k, { fn, ranges: [fn.ranges] });
+      else if (fn.isBlockCoverage) e.fn = fn;
+      // A take in which the function did not run shows its own range at 0 and nothing else (V8 drops
+      // blocks with their parent's count): it adds no count and reveals no block, so it is left out.
+      if (fn.ranges.length === 1 && fn.ranges[0]!.count === 0) continue;
+      e.ranges.push(fn.ranges);
+      if (fn.ranges.length > 1) e.blocks = true;
     }
-  return [...byFn.values()].map(({ fn, ranges }) => {
+  return [...byFn.values()].map(({ fn, ranges, blocks: some }) => {
     const root = fn.ranges[0]!;
     const sum = (s: number, e: number): number => ranges.reduce((n, t) => n + countIn(t, s, e), 0);
-    const list = blocks(ranges, code, guessed).sort((a, b) => a[0] - b[0] || b[1] - a[1]);
+    // Blocks only where some take shows one; the code without its literals is read only then.
+    const list = some ? blocks(ranges, source === undefined ? undefined : (code ??= codeOnly(source)), guessed).sort((a, b) => a[0] - b[0] || b[1] - a[1]) : [];
     return {
       functionName: fn.functionName,
       isBlockCoverage: fn.isBlockCoverage,
