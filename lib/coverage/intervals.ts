@@ -21,13 +21,46 @@ function countIn(ranges: readonly V8Range[], s: number, e: number): number {
 }
 
 /**
+ * What blocks() reads from the code about a range, each answer computed once per script and merge:
+ * every round of blocks() asks again about every range it did not cut, and the answers (a scan of
+ * the range's code) depend on the offsets only.
+ */
+interface Syntax {
+  code: string | undefined;
+  continuation(at: number): boolean;
+  /** The nearest block a continuation at `s` ends at inside [s, e) by the code alone (Infinity: none). */
+  nextBlock(s: number, e: number): number;
+  balanced(s: number, e: number): boolean;
+  /** Where a block, branch, statement or clause starting at `at` ends. */
+  shut(at: number): number | undefined;
+}
+
+function syntaxOf(code: string | undefined): Syntax {
+  const memo = new Map<string, number | boolean | undefined>();
+  const once = <T extends number | boolean | undefined>(k: string, f: () => T): T => {
+    if (memo.has(k)) return memo.get(k) as T;
+    const v = f();
+    memo.set(k, v);
+    return v;
+  };
+  return {
+    code,
+    continuation: (at) => once(`c${at}`, () => continuation(code, at)),
+    nextBlock: (s, e) => once(`n${s}:${e}`, () => Math.min(controlBlock(code!, s, e) ?? Infinity, unopened(code!, s, e) ?? Infinity)),
+    balanced: (s, e) => once(`b${s}:${e}`, () => balanced(code!, s, e)),
+    shut: (at) => once(`s${at}`, () => blockEnd(code, at) ?? branchEnd(code, at) ?? (statement(code, at) ? statementEnd(code!, at) : code === undefined ? undefined : clauseEnd(code, at))),
+  };
+}
+
+/**
  * The blocks behind the ranges of several takes of one function. A range is cut where a range that
  * starts before it ends inside it (V8 fuses a block with the next one after deleting their parent,
  * so the later range is the fused one), and where a range sharing its start or its end stops
  * inside it, unless one take holds both (then it is a parent): adjacent blocks are the rule in V8
  * (a continuation ends where the next block starts), a child sharing its parent's edge the exception.
  */
-function blocks(takes: readonly V8Range[][], source?: string, guessed?: Set<string>): Array<[number, number]> {
+function blocks(takes: readonly V8Range[][], syntax: Syntax, guessed?: Set<string>): Array<[number, number]> {
+  const source = syntax.code;
   const seen = new Map<string, { s: number; e: number; in: Set<number> }>();
   takes.forEach((t, i) => {
     for (const r of t.slice(1)) {
@@ -60,15 +93,15 @@ function blocks(takes: readonly V8Range[][], source?: string, guessed?: Set<stri
       // or an if, or a catch, even when no take shows it apart; past the first brace it did not open
       // (its block had its parent's count in that take). Only the nearest: the piece after it is weighed
       // next round (a case clause opens a level without a brace).
-      if (continuation(source, r.s)) {
+      if (syntax.continuation(r.s)) {
         const first = Math.min(...all.filter((q) => q.s > r.s && q.s < r.e).map((q) => q.s));
-        const next = Math.min(first < r.e && balanced(source!, r.s, first) ? first : Infinity, controlBlock(source!, r.s, r.e) ?? Infinity, unopened(source!, r.s, r.e) ?? Infinity);
+        const next = Math.min(first < r.e && syntax.balanced(r.s, first) ? first : Infinity, syntax.nextBlock(r.s, r.e));
         if (next <= first && next < r.e) cuts.add(next);
       }
       // A block runs to its closing brace, an else branch or a then-statement without braces to the end of
       // its statement, a case clause to its last statement: a range starting there and running past it is
       // that fused with what follows.
-      const shut = blockEnd(source, r.s) ?? branchEnd(source, r.s) ?? (statement(source, r.s) ? statementEnd(source!, r.s) : source === undefined ? undefined : clauseEnd(source, r.s));
+      const shut = syntax.shut(r.s);
       if (shut !== undefined && shut < r.e) cuts.add(shut);
       // The range ending with r is weighed against the piece of r it ends (the next round) when r is cut before it.
       if (tail && !together(tail.in, r.in) && ![...cuts].some((c) => c < tail.s)) {
@@ -142,7 +175,7 @@ const key = (fn: V8Function): string => `${fn.ranges[0]!.startOffset}:${fn.range
  * edges no take decided (see blocks), where the sum may differ from V8's whole-process profile.
  */
 export function addTakes(takes: readonly V8Function[][], source?: string, guessed?: Set<string>): V8Function[] {
-  let code: string | undefined;
+  let syntax: Syntax | undefined;
   const byFn = new Map<string, { fn: V8Function; ranges: V8Range[][]; blocks: boolean }>();
   for (const take of takes)
     for (const fn of take) {
@@ -161,7 +194,7 @@ export function addTakes(takes: readonly V8Function[][], source?: string, guesse
     const root = fn.ranges[0]!;
     const sum = (s: number, e: number): number => ranges.reduce((n, t) => n + countIn(t, s, e), 0);
     // Blocks only where some take shows one; the code without its literals is read only then.
-    const list = some ? blocks(ranges, source === undefined ? undefined : (code ??= codeOnly(source)), guessed).sort((a, b) => a[0] - b[0] || b[1] - a[1]) : [];
+    const list = some ? blocks(ranges, (syntax ??= syntaxOf(source === undefined ? undefined : codeOnly(source))), guessed).sort((a, b) => a[0] - b[0] || b[1] - a[1]) : [];
     return {
       functionName: fn.functionName,
       isBlockCoverage: fn.isBlockCoverage,
