@@ -2,11 +2,11 @@
 // The normalizer asks for them to place tests declared in shared helper modules on Node versions whose
 // events do not name the entry file (lib/events/normalize.ts #entryOf).
 import path from 'node:path';
-import { ChildJournals } from './journals.js';
+import type { ChildJournals } from './journals.js';
 import type { ChildJournal } from '../lib/events/child-journal.js';
 
-export function journalEnded(workDir: string | undefined, root: string, from?: ReadonlyMap<string, number>): (entryFile: string, fullName: string) => { passed: number; failed: number } {
-  const journals = new ChildJournals(workDir, from);
+/** `journals`: the run's reader of the journals, shared with the recorder (each journal is parsed once). */
+export function journalEnded(journals: ChildJournals, root: string): (entryFile: string, fullName: string) => { passed: number; failed: number } {
   const counts = new Map<string, Map<string, { passed: number; failed: number }>>();
   const read = new Map<ChildJournal, number>();
   return (entryFile, fullName) => {

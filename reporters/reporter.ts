@@ -20,6 +20,7 @@ import type { Line, RunEndLine, RunStartLine, Warning } from '../lib/types.js';
 import { RunRecorder } from './recorder.js';
 import { WatchCycles, opensCycle, watchCycles, watchFlag } from './watch-cycles.js';
 import { journalEnded } from './journal-ends.js';
+import { ChildJournals } from './journals.js';
 import { PRELOAD_SOURCE } from './preload-source.js';
 import { inProcessHost, publishHost } from './in-process-host.js';
 import { relPath } from '../lib/paths.js';
@@ -244,7 +245,10 @@ export default async function* llmReport(source: AsyncIterable<TestEvent>): Asyn
   // One record per run; in watch mode, one per cycle (watch-cycles.ts).
   const openRun = (): { recorder: RunRecorder; start: RunStartLine } => {
     const cycle = watch.open();
-    const normalizer = new EventNormalizer({ ...failureContext, stderrTail: 4096, captureOutput: config.capture_output, outputCap: config.output_cap_bytes, journalEnded: journalEnded(workDir, cwd, cycle.options?.childOffsets), inProcessFiles: inProcessFiles(cwd) });
+    // One reader of the child journals for the normalizer and the recorder: the journals hold every
+    // process's coverage profiles, parsed and kept once.
+    const children = new ChildJournals(workDir, cycle.options?.childOffsets);
+    const normalizer = new EventNormalizer({ ...failureContext, stderrTail: 4096, captureOutput: config.capture_output, outputCap: config.output_cap_bytes, journalEnded: journalEnded(children, cwd), inProcessFiles: inProcessFiles(cwd) });
     const recorder = new RunRecorder(
       {
         outDir,
@@ -258,6 +262,7 @@ export default async function* llmReport(source: AsyncIterable<TestEvent>): Asyn
         beforeFinish: () => inProcessHost()?.finish?.(typeof process.exitCode === 'number' ? process.exitCode : 0),
         pages: { html: config.html, pdf: config.pdf, chromiumPath: config.chromium_path, sources: config.html_sources },
         cycle: cycle.options,
+        children,
         ciArtifact: config.ci.artifact,
         changesBase: changesBase(undefined, config.changes.base, cwd),
       },

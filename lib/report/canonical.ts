@@ -12,16 +12,47 @@ export function toNdjsonLine(line: unknown): string {
 }
 
 export function sortKeys(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(sortKeys);
-  if (value !== null && typeof value === 'object') {
-    const out: Record<string, unknown> = {};
-    for (const key of Object.keys(value).sort()) {
-      const v = (value as Record<string, unknown>)[key];
-      if (v !== undefined) out[key] = sortKeys(v);
+  if (Array.isArray(value)) {
+    // Unchanged members (numbers, strings, sorted objects): the array itself, which JSON.stringify prints
+    // the same; a copy only from the first member that changes. Coverage lines hold hundreds of
+    // thousands of [start, end, count] ranges: copying each cost the fold more than printing it.
+    let out: unknown[] | undefined;
+    for (let i = 0; i < value.length; i++) {
+      const v: unknown = value[i];
+      const s = sortKeys(v);
+      if (out) out.push(s);
+      else if (s !== v || Object.getPrototypeOf(value) !== Array.prototype) out = [...value.slice(0, i), s];
     }
+    return out ?? value;
+  }
+  if (value !== null && typeof value === 'object') {
+    const keys = Object.keys(value);
+    // Keys in order already, none undefined, and no member that changes: the object itself (a plain
+    // object only: JSON.stringify would call a toJSON that the sorted copy does not have).
+    let inOrder = isPlain(value);
+    for (let i = 1; inOrder && i < keys.length; i++) inOrder = keys[i - 1]! < keys[i]!;
+    if (!inOrder) keys.sort();
+    const values: unknown[] = [];
+    let same = inOrder;
+    for (const key of keys) {
+      const v = (value as Record<string, unknown>)[key];
+      const s = v === undefined ? undefined : sortKeys(v);
+      values.push(s);
+      if (v === undefined || s !== v || key === 'toJSON' || key === '__proto__') same = false;
+    }
+    if (same) return value;
+    const out: Record<string, unknown> = {};
+    keys.forEach((key, i) => {
+      if (values[i] !== undefined) out[key] = values[i];
+    });
     return out;
   }
   return value;
+}
+
+function isPlain(value: object): boolean {
+  const proto: unknown = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null;
 }
 
 /**
