@@ -21,7 +21,7 @@ export function sortKeys(value: unknown): unknown {
       const v: unknown = value[i];
       const s = sortKeys(v);
       if (out) out.push(s);
-      else if (s !== v || Object.getPrototypeOf(value) !== Array.prototype) out = [...value.slice(0, i), s];
+      else if (s !== v || Object.getPrototypeOf(value) !== Array.prototype) out = [...(value.slice(0, i) as unknown[]), s];
     }
     return out ?? value;
   }
