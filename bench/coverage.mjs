@@ -4,7 +4,8 @@
 //  - http:    tests that route and serialise requests through an in-repo HTTP-style module (1-50 ms each);
 //  - graph:   tests that load a module graph of several hundred files, as a framework's tests do.
 // Runs the per-test variant only when the coverage option exists in schemas/config.schema.json.
-// `node bench/coverage.mjs [--quick] [--rounds=N] [--suites=trivial,http,graph]` runs it alone.
+// `node bench/coverage.mjs [--quick] [--rounds=N] [--suites=trivial,http,graph] [--baseline=<llm-report.mjs>]`
+// runs it alone; --baseline adds another build of the reporter (per-test coverage), alternated with this one.
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -54,7 +55,7 @@ const SUITES = {
 /** Result names: the trivial suite keeps the names it always had. */
 const key = (suite, name) => (suite === 'trivial' ? `coverage.${name}` : `coverage.${suite}.${name}`);
 
-async function benchSuite(suite, { rounds, quick, files, log, option }) {
+async function benchSuite(suite, { rounds, quick, files, log, option, baseline }) {
   const dir = mkdtempSync(path.join(os.tmpdir(), `llmr-bench-coverage-${suite}-`));
   try {
     const { tests, what } = SUITES[suite].make(dir, quick, files);
@@ -67,9 +68,11 @@ async function benchSuite(suite, { rounds, quick, files, log, option }) {
     };
     // The floor of any per-test scheme on V8's takes: one take per test, its answer discarded (lib/takes-only.mjs).
     variants.takes_only = () => run(process.execPath, [PROBE_ARG, ...spec], { cwd: dir, env: { NODE_OPTIONS: `--import=${pathToFileURL(TAKES_ONLY).href}` }, expectCode: 0, treeCpu: true });
-    const ours = (env) => () => run(process.execPath, [PROBE_ARG, '--test', '--test-reporter=@org/llm-report', '--test-reporter-destination=out-ours.ndjson'], { cwd: dir, env, expectCode: 0, treeCpu: true });
+    const ours = (env, reporter = '@org/llm-report') => () => run(process.execPath, [PROBE_ARG, '--test', `--test-reporter=${reporter}`, '--test-reporter-destination=out-ours.ndjson'], { cwd: dir, env, expectCode: 0, treeCpu: true });
     if (option) {
       variants.per_test = ours(option.on);
+      // A before/after of a change: the other build, same mode, its own output directory.
+      if (baseline) variants.per_test_base = ours({ ...option.on, LLM_REPORT_OUTPUT_DIR: 'llm-report-base' }, pathToFileURL(path.resolve(baseline)).href);
       // Ours with coverage off, on the suites that do real work: splits our cost into the reporter's own
       // (off / none) and per-test coverage's (per_test / off). Its own output directory, as below.
       if (suite !== 'trivial') variants.off = ours({ ...option.off, LLM_REPORT_OUTPUT_DIR: 'llm-report-off' });
@@ -111,6 +114,14 @@ async function benchSuite(suite, { rounds, quick, files, log, option }) {
         record({ name: key(suite, 'per_test_vs_off.cpu'), value: r.per_test.treeCpuMs / r.off.treeCpuMs, unit: 'x', note: 'CPU of the process tree' });
       }
     }
+    if (r.per_test_base) {
+      record({ name: key(suite, 'per_test_vs_baseline.wall'), value: r.per_test.wallMs / r.per_test_base.wallMs, unit: 'x', note: `this build / ${baseline}` });
+      if (r.per_test_base.treeCpuMs && r.c8.treeCpuMs) {
+        record({ name: key(suite, 'per_test_vs_baseline.cpu'), value: r.per_test.treeCpuMs / r.per_test_base.treeCpuMs, unit: 'x', note: 'CPU of the process tree' });
+        record({ name: key(suite, 'baseline_vs_c8.cpu'), value: r.per_test_base.treeCpuMs / r.c8.treeCpuMs, unit: 'x', note: 'the other build, per-test coverage' });
+        record({ name: key(suite, 'baseline_vs_c8.wall'), value: r.per_test_base.wallMs / r.c8.wallMs, unit: 'x' });
+      }
+    }
     record({ name: key(suite, 'wall_per_test'), value: r.per_test.wallMs / 1000, unit: 's', note: n });
     record({ name: key(suite, 'rss_per_test'), value: r.per_test.rssKiB / 1024, unit: 'MiB', note: 'parent process peak' });
     if (r.per_file) record({ name: key(suite, 'per_file_vs_c8.wall'), value: r.per_file.wallMs / r.c8.wallMs, unit: 'x', note: 'coverage.mode: file (one interval per test process)' });
@@ -121,12 +132,12 @@ async function benchSuite(suite, { rounds, quick, files, log, option }) {
   }
 }
 
-export async function benchCoverage({ rounds = 5, quick = false, files, suites = Object.keys(SUITES), log = console.log } = {}) {
+export async function benchCoverage({ rounds = 5, quick = false, files, suites = Object.keys(SUITES), log = console.log, baseline } = {}) {
   const option = coverageOption();
   if (!option) log('coverage: per-test variant skipped: no coverage option in schemas/config.schema.json');
   for (const suite of suites) {
     if (!SUITES[suite]) throw new Error(`bench: unknown coverage suite ${suite} (${Object.keys(SUITES).join(', ')})`);
-    await benchSuite(suite, { rounds, quick, files, log, option });
+    await benchSuite(suite, { rounds, quick, files, log, option, baseline });
   }
 }
 
@@ -135,6 +146,6 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const opt = (name) => args.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
   const quick = args.includes('--quick');
   const suites = opt('suites')?.split(',');
-  await benchCoverage({ rounds: Number(opt('rounds') ?? (quick ? 1 : 5)), quick, ...(suites ? { suites } : {}) });
+  await benchCoverage({ rounds: Number(opt('rounds') ?? (quick ? 1 : 5)), quick, ...(suites ? { suites } : {}), baseline: opt('baseline') });
   console.log('\n' + table(load().results.filter((r) => r.name.startsWith('coverage.'))));
 }
