@@ -13,6 +13,7 @@ import { CHANNEL, type Channel } from '../lib/api/channel.js';
 import type { ChildRecord, TestMeta } from '../lib/events/child-journal.js';
 import { inProcessHost } from './in-process-host.js';
 import { tapTests } from './tap-tests.js';
+import { toProfile } from '../lib/coverage/profile.js';
 
 interface HookContext {
   name: string;
@@ -235,7 +236,8 @@ async function install(selfUrl: string, setup: Setup): Promise<(code: number) =>
     if (coverage) {
       for (const t of coverage.totals.values()) {
         const { functions, generated, guessed } = coverage.profile(t);
-        write({ k: 'covsum', f: current, file: t.owner, functions, ...(generated ? { gen: generated } : {}), ...(guessed ? { guessed } : {}) });
+        const gen = generated && { file: generated.file, digest: generated.digest, profile: toProfile(generated.functions), ...(generated.memory ? { memory: generated.memory } : {}) };
+        write({ k: 'covsum', f: current, file: t.owner, profile: toProfile(functions), ...(gen ? { gen } : {}), ...(guessed ? { guessed } : {}) });
       }
     }
     journal.close(code, setup.first);

@@ -21,6 +21,7 @@ import { countLines, fromRanges, toRanges, unionRanges } from '../lib/coverage/r
 import { coverageLines, lineRatio, ratio } from '../lib/coverage/summary.js';
 import { toIstanbul, toLcov } from '../lib/coverage/export.js';
 import { JournalIndex } from '../lib/coverage/journal-index.js';
+import { toProfile } from '../lib/coverage/profile.js';
 import { parseChildJournal, type ChildRecord } from '../lib/events/child-journal.js';
 
 const CALC = `export function sign(x) {
@@ -160,6 +161,14 @@ describe('coverage stages on real V8 profiles', () => {
     const [line] = coverageLines([journal], dir, (f) => f === 'hinted-whole.js').coverage;
     assert.deepEqual([[line!.functions.covered, line!.functions.total], [line!.branches.covered, line!.branches.total]], [ref.functions, ref.branches]);
     assert.deepEqual(line!.lines.covered, toRanges(ref.covered));
+    // The preload writes the profile as coverage lines hold it (what it writes now): the same line.
+    const compact = structuredClone(journal);
+    const sum = compact.records.find((r) => r.k === 'covsum')!;
+    if (sum.k === 'covsum') {
+      sum.profile = toProfile(fns);
+      delete sum.functions;
+    }
+    assert.deepEqual(coverageLines([compact], dir, (f) => f === 'hinted-whole.js').coverage, [line]);
   });
 
   it('compiled code that cannot be merged at its compiled offsets: counted from the mapped profiles, and the reason named (LLMR_BRANCHES_APPROXIMATE)', () => {

@@ -9,10 +9,9 @@ import path from 'node:path';
 import type { ChildJournal } from '../events/child-journal.js';
 import { relPath } from '../paths.js';
 import { countLines, toRanges, unionRanges, type LineRange } from './ranges.js';
-import type { CoverageLine, Warning } from '../types.js';
+import type { CoverageLine, ProfileFunction, Warning } from '../types.js';
 import { warning } from '../warnings.js';
 import { profileCounts, sortProfiles, toProfile } from './profile.js';
-import type { V8Function } from './v8-lines.js';
 import { sourceLines } from './source-lines.js';
 import { generatedCounts, sameBuild, type GeneratedProfile } from './generated.js';
 
@@ -21,7 +20,7 @@ interface Acc {
   total: number;
   ignored: number[];
   /** Per process, its merged profile of the file. */
-  profiles: V8Function[][];
+  profiles: ProfileFunction[][];
   /** Per process (same order), compiled code's profile at the generated file's offsets. */
   generated: Array<GeneratedProfile | undefined>;
   /** Per process that guessed block edges adding its intervals up: how many. */
@@ -61,9 +60,9 @@ export function coverageLines(
       } else if (r.k === 'covsum') {
         const a = acc(r.file);
         if (a) {
-          a.profiles.push(r.functions);
+          a.profiles.push(r.profile ?? toProfile(r.functions ?? []));
           if (r.guessed) a.guessed.push(r.guessed);
-          a.generated.push(r.gen && { file: r.gen.file, digest: r.gen.digest, functions: toProfile(r.gen.functions), ...(r.gen.memory ? { memory: true as const } : {}) });
+          a.generated.push(r.gen && { file: r.gen.file, digest: r.gen.digest, functions: r.gen.profile ?? toProfile(r.gen.functions ?? []), ...(r.gen.memory ? { memory: true as const } : {}) });
         }
       }
     }
@@ -74,8 +73,8 @@ export function coverageLines(
     .map(([file, a]) => {
       const covered = unionRanges(a.covered, toRanges(a.ignored)).filter(([s]) => s <= a.total).map(([s, e]): LineRange => [s, Math.min(e, a.total)]);
       // A process killed before its exit record has no profile: its lines count, its functions cannot.
-      // Converted before the merge, which mutates its inputs.
-      const profiles = a.profiles.map(toProfile);
+      // (profileCounts merges fresh copies: the merge mutates its inputs.)
+      const profiles = a.profiles;
       const text = a.profiles.length > 0 ? read(a.abs) : undefined;
       const source = text === undefined ? undefined : { text, lines: sourceLines(text) };
       const lines = source?.lines;

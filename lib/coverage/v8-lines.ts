@@ -34,9 +34,7 @@ export function lineCounts(lines: SourceLines, functions: readonly V8Function[])
 
 function covered(counts: Uint32Array): number[] {
   const out: number[] = [];
-  counts.forEach((c, i) => {
-    if (c > 0) out.push(i + 1);
-  });
+  for (let i = 0; i < counts.length; i++) if (counts[i]! > 0) out.push(i + 1);
   return out;
 }
 

@@ -5,7 +5,7 @@ import { relPath } from '../paths.js';
 import { fullName as joinName, testId } from './identity.js';
 import { cap } from './failure.js';
 import { warning } from '../warnings.js';
-import type { TestLine, Warning } from '../types.js';
+import type { ProfileFunction, TestLine, Warning } from '../types.js';
 import type { V8Function } from '../coverage/v8-lines.js';
 
 /** One journal record. Short keys: the file is written once per test boundary. */
@@ -19,8 +19,13 @@ export type ChildRecord =
   | { k: 'shared'; f: string; fn: string; o: number }
   /** Line total of a script file, when first seen. */
   | { k: 'src'; f: string; file: string; lines: number; ignored: number[] }
-  /** A script file's V8 function coverage over the whole process (every interval merged), written at exit; `gen`: compiled code's, at the generated file's offsets. */
-  | { k: 'covsum'; f: string; file: string; functions: V8Function[]; gen?: { file: string; digest: string; functions: V8Function[]; memory?: true }; guessed?: number }
+  /**
+   * A script file's V8 function coverage over the whole process (every interval merged), written at exit,
+   * as coverage lines hold it (`profile`, lib/coverage/profile.ts: a third of V8's JSON, which the
+   * reporter parsed and converted for every process); `functions`, V8's own form, is read too.
+   * `gen`: compiled code's, at the generated file's offsets.
+   */
+  | { k: 'covsum'; f: string; file: string; profile?: ProfileFunction[]; functions?: V8Function[]; gen?: { file: string; digest: string; profile?: ProfileFunction[]; functions?: V8Function[]; memory?: true }; guessed?: number }
   /** Metadata a test declared through the API (requirements, LLM mode). */
   | { k: 'meta'; f: string; fn: string; o: number; data: TestMeta }
   /** capture_output: what test (fn, o) wrote while it ran, or with fn null what the file wrote between tests (at exit). */
