@@ -10,9 +10,10 @@ import type { SourceLines } from './source-lines.js';
 
 const compareText = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
+/** Keys in canonical order (block, name, ranges): printed as they are, with no sorted copy (lib/report/canonical.ts). */
 export function toProfile(functions: readonly V8Function[]): ProfileFunction[] {
   return functions
-    .map((fn): ProfileFunction => ({ name: fn.functionName, block: fn.isBlockCoverage, ranges: fn.ranges.map((r): [number, number, number] => [r.startOffset, r.endOffset, r.count]) }))
+    .map((fn): ProfileFunction => ({ block: fn.isBlockCoverage, name: fn.functionName, ranges: fn.ranges.map((r): [number, number, number] => [r.startOffset, r.endOffset, r.count]) }))
     .sort(compareFunctions);
 }
 
@@ -21,12 +22,24 @@ export function fromProfile(profile: readonly ProfileFunction[]): V8Function[] {
   return profile.map((fn) => ({ functionName: fn.name, isBlockCoverage: fn.block, ranges: fn.ranges.map(([startOffset, endOffset, count]) => ({ startOffset, endOffset, count })) }));
 }
 
-/** Processes in a fixed order (by content): the journals' order depends on scheduling. */
-export function sortProfiles(profiles: ProfileFunction[][]): ProfileFunction[][] {
+/**
+ * Processes in a fixed order (by content): the journals' order depends on scheduling. The order is that
+ * of their JSON with each function's members as they are; `byName`: as the fold always ordered them,
+ * by the JSON of {name, block, ranges} whatever order the members are in.
+ */
+export function sortProfiles(profiles: ProfileFunction[][], byName = false): ProfileFunction[][] {
   return profiles
-    .map((p) => ({ p, key: JSON.stringify(p) }))
+    .map((p) => ({ p, key: byName ? nameFirstJson(p) : JSON.stringify(p) }))
     .sort((a, b) => compareText(a.key, b.key))
     .map((x) => x.p);
+}
+
+/** JSON.stringify of the profile with each function's members in the order name, block, ranges. */
+function nameFirstJson(profile: readonly ProfileFunction[]): string {
+  const fns = profile.map((f) =>
+    typeof f.name === 'string' && typeof f.block === 'boolean' ? `{"name":${JSON.stringify(f.name)},"block":${f.block},"ranges":${JSON.stringify(f.ranges)}}` : JSON.stringify({ name: f.name, block: f.block, ranges: f.ranges }),
+  );
+  return `[${fns.join(',')}]`;
 }
 
 /**

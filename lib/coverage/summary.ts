@@ -88,12 +88,12 @@ export function coverageLines(
         else counts = exact;
         const rel = typeof build === 'string' ? '' : relPath(root, build.file);
         // Kept so that aggregate can merge runs in generated space too (when the build is inside the project).
-        if (typeof build !== 'string' && !path.isAbsolute(rel)) generated = { file: rel, digest: build.digest, profiles: sortProfiles(build.profiles) };
+        if (typeof build !== 'string' && !path.isAbsolute(rel)) generated = { file: rel, digest: build.digest, profiles: sortProfiles(build.profiles, true) };
       }
       if (a.guessed.length > 0) guessed.push({ file, processes: a.guessed.length, of: a.profiles.length });
       const line: CoverageLine = { type: 'coverage', file, lines: { covered, total: a.total }, ...counts };
       // Kept so that aggregate can merge runs' processes the same way (exact function and branch totals).
-      if (profiles.length > 0) line.profiles = sortProfiles(profiles);
+      if (profiles.length > 0) line.profiles = sortProfiles(profiles, true);
       if (generated) line.generated = generated;
       return line;
     });
