@@ -19,16 +19,33 @@ export interface V8Function {
   isBlockCoverage: boolean;
 }
 
-/** One range [start, end) of offsets applied to `counts`: each line it fully contains takes its count. */
-function apply(counts: Uint32Array, lines: SourceLines, start: number, end: number, count: number): void {
+/** One range [start, end) of offsets applied to `counts` (only lines [from, to)): each line it fully contains takes its count. The lines it reaches. */
+function apply(counts: Uint32Array, lines: SourceLines, start: number, end: number, count: number, from = 0, to = counts.length): [number, number] {
   const [first, stop] = sliceRange(lines, start, end);
-  for (let i = first; i < stop; i++) if (start <= lines.starts[i]! && end >= lines.ends[i]!) counts[i] = count;
+  for (let i = Math.max(first, from), last = Math.min(stop, to); i < last; i++) if (start <= lines.starts[i]! && end >= lines.ends[i]!) counts[i] = count;
+  return [first, stop];
 }
 
 /** Per-line counts (index 0 = line 1) for one interval's functions. */
 export function lineCounts(lines: SourceLines, functions: readonly V8Function[]): Uint32Array {
   const counts = new Uint32Array(lines.starts.length);
-  for (const fn of functions) for (const range of fn.ranges) apply(counts, lines, Math.max(0, range.startOffset), Math.min(lines.eof, range.endOffset), range.count);
+  // Lines outside [low, high) are still 0: a range counted 0 changes nothing there. An interval lists
+  // every function of a script it ran code of, most of them at 0 (a test file's other tests, its module
+  // function): applied line by line, those cost more than the code that ran.
+  let low = counts.length;
+  let high = 0;
+  for (const fn of functions)
+    for (const range of fn.ranges) {
+      const start = Math.max(0, range.startOffset);
+      const end = Math.min(lines.eof, range.endOffset);
+      if (range.count === 0) {
+        if (low < high) apply(counts, lines, start, end, 0, low, high);
+        continue;
+      }
+      const [first, stop] = apply(counts, lines, start, end, range.count);
+      if (first < low) low = first;
+      if (stop > high) high = stop;
+    }
   return counts;
 }
 
