@@ -9,7 +9,7 @@
 // V8's order. Needs counts, not 0/1 (binary takes cannot be added).
 import type { V8Function, V8Range } from './v8-lines.js';
 import v8Coverage from '@bcoe/v8-coverage';
-import { balanced, blockEnd, branchEnd, clauseEnd, closes, codeOnly, continuation, controlBlock, elseOf, operand, statement, statementEnd, unopened, whole } from './source-edges.js';
+import { balanced, blockEnd, branchEnd, chainLinks, clauseEnd, closes, codeOnly, continuation, controlBlock, elseOf, operand, statement, statementEnd, unopened, whole } from './source-edges.js';
 
 type Block = [start: number, end: number, count: number];
 
@@ -70,10 +70,11 @@ function blocks(takes: readonly V8Range[][], source?: string, guessed?: Set<stri
       // that fused with what follows.
       const shut = blockEnd(source, r.s) ?? branchEnd(source, r.s) ?? (statement(source, r.s) ? statementEnd(source!, r.s) : source === undefined ? undefined : clauseEnd(source, r.s));
       if (shut !== undefined && shut < r.e) cuts.add(shut);
-      // The range ending with r is weighed against the piece of r it ends (the next round) when r is cut before it.
-      if (tail && !together(tail.in, r.in) && ![...cuts].some((c) => c < tail.s)) {
+      // The range ending with r is weighed against the piece of r it ends (the next round) when r is cut:
+      // before it, the piece is shorter; after its start, that range is cut there too.
+      if (tail && !together(tail.in, r.in) && ![...cuts].some((c) => c > r.s && c < r.e)) {
         const q = tail;
-        if (continuation(source, r.s) || closes(source, r.s, q.s) || (statement(source, r.s) && (continuation(source, q.s) || elseOf(source, r.s, q.s)))) cuts.add(q.s);
+        if (continuation(source, r.s) || closes(source, r.s, q.s) || (statement(source, r.s) && (continuation(source, q.s) || elseOf(source, r.s, q.s))) || chainLinks(source, r.s, q.s)) cuts.add(q.s);
         // Never in one take together: a parent and its child sharing an end, or a block fused with the
         // next? Taken as parent and child; a wrong guess is a branch more or less than V8's own.
         else if (!whole(source, r.s, r.e) && !operand(source, q.s)) guessed?.add(`${r.s}:${r.e}:${q.s}`);

@@ -221,9 +221,21 @@ export function elseOf(source: string | undefined, at: number, end: number): boo
   return source !== undefined && /^[\s;]*else\b/.test(source.slice(end, end + 64)) && !/\bif\b/.test(source.slice(at, end));
 }
 
-/** Whether a range is an operand's (`? b`, `: c`, `|| b`, `&& b`, `?? b`): what ends with it holds it. */
+/**
+ * Whether a range is an operand's (`? b`, `: c`, `|| b`, `&& b`, `?? b`) or a link of an optional chain
+ * (`?.b`, to the chain's next `?.` or its end): what ends with it holds it, unless that is the chain's
+ * previous link (chainLinks).
+ */
 export function operand(source: string | undefined, at: number): boolean {
-  return source !== undefined && /^\s*(?:\?\?|\|\||&&|\?(?!\.)|:)/.test(source.slice(at, at + 8));
+  return source !== undefined && /^\s*(?:\?\?|\|\||&&|\?|:)/.test(source.slice(at, at + 8));
+}
+
+/**
+ * Whether ranges at `at` and `next` are two links of one optional chain (`a?.b?.c`): V8 gives each link a
+ * range of its own, from its `?.` to the next, so a range from one `?.` past the next is the two fused.
+ */
+export function chainLinks(source: string | undefined, at: number, next: number): boolean {
+  return source !== undefined && source.startsWith('?.', at) && source.startsWith('?.', next) && /^\?\.(?:[\w$.\s]|\[[^[\]]*\]|\([^()]*\))*$/.test(source.slice(at, next));
 }
 
 /** A range that is one whole block (its brace closes at its end) or an else branch: a parent of what ends with it, for sure. */
