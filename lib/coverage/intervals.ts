@@ -9,7 +9,7 @@
 // V8's order. Needs counts, not 0/1 (binary takes cannot be added).
 import type { V8Function, V8Range } from './v8-lines.js';
 import v8Coverage from '@bcoe/v8-coverage';
-import { balanced, blockEnd, branchEnd, chainLinks, clauseEnd, closes, codeOnly, continuation, controlBlock, elseOf, operand, statement, statementEnd, unopened, whole } from './source-edges.js';
+import { balanced, blockEnd, branchEnd, chainLinks, clauseEnd, closes, codeOnly, continuation, controlBlock, elseOf, nextOperand, operand, statement, statementEnd, unopened, whole } from './source-edges.js';
 
 type Block = [start: number, end: number, count: number];
 
@@ -59,10 +59,11 @@ function blocks(takes: readonly V8Range[][], source?: string, guessed?: Set<stri
       // inside it, when no brace opened before it (a block of its own statement list); the body of a loop
       // or an if, or a catch, even when no take shows it apart; past the first brace it did not open
       // (its block had its parent's count in that take). Only the nearest: the piece after it is weighed
-      // next round (a case clause opens a level without a brace).
+      // next round (a case clause opens a level without a brace). Or the first operand, ternary branch or
+      // optional link, which V8 gives a range even when no take shows it apart.
       if (continuation(source, r.s)) {
         const first = Math.min(...all.filter((q) => q.s > r.s && q.s < r.e).map((q) => q.s));
-        const next = Math.min(first < r.e && balanced(source!, r.s, first) ? first : Infinity, controlBlock(source!, r.s, r.e) ?? Infinity, unopened(source!, r.s, r.e) ?? Infinity);
+        const next = Math.min(first < r.e && balanced(source!, r.s, first) ? first : Infinity, controlBlock(source!, r.s, r.e) ?? Infinity, unopened(source!, r.s, r.e) ?? Infinity, nextOperand(source!, r.s, r.e) ?? Infinity);
         if (next <= first && next < r.e) cuts.add(next);
       }
       // A block runs to its closing brace, an else branch or a then-statement without braces to the end of

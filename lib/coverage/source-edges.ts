@@ -326,3 +326,24 @@ export function balanced(source: string, at: number, end: number): boolean {
   }
   return open.every((isTry) => isTry);
 }
+
+/**
+ * Where the first range of an expression in [at, end) starts: an operand (`&& b`, `|| b`, `?? b`), a
+ * ternary's branch or a link of an optional chain (`?.b`), outside braces opened after `at` (object
+ * literals, function bodies). V8 gives each a range whether or not a take shows it apart (it may have
+ * its neighbour's count in every take), and a continuation ends where the next range starts, in an if's
+ * condition too. Not past an arrow function's `=>` (its operands are another function's).
+ */
+export function nextOperand(source: string, at: number, end: number): number | undefined {
+  let braces = 0;
+  for (let i = at; i < end; i++) {
+    const c = source[i];
+    if (c === '{') braces++;
+    else if (c === '}') {
+      if (braces-- === 0) return undefined;
+    } else if (braces > 0) continue;
+    else if (c === '=' && source[i + 1] === '>') return undefined;
+    else if (c === '?' || (c === '&' && source[i + 1] === '&') || (c === '|' && source[i + 1] === '|')) return i;
+  }
+  return undefined;
+}
