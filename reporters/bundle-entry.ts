@@ -21,9 +21,9 @@ if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.me
     { asFile: `./${path.basename(fileURLToPath(import.meta.url))}` },
   );
 } else if (!settingUp) {
-  // A second copy while the reporter (the first) is set up for an in-process run: install the hooks by
-  // importing the preload the reporter wrote, here, inside node's import of --import modules (the run's
-  // root scope, where root hooks must be registered).
+  // A second copy while the reporter (the first) is set up for an in-process run: install the preload
+  // the reporter wrote, here, inside node's import of --import modules (before the test files; the run's
+  // root scope, where the fallback's root hooks must be registered).
   const host = inProcessHost();
   if (host && !host.installed) await import(host.preloadUrl);
 }

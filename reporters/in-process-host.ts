@@ -2,7 +2,7 @@
 // to the reporter. The reporter publishes here, at import, what a child would get through its
 // environment (work dir, coverage mode, our own files); the in-process entry (`--import=
 // @org/llm-report/in-process`, which node imports after the reporters, inside the run's root scope)
-// installs the same hooks as the child preload and marks itself installed. A global, not a module
+// follows the tests as the child preload does and marks itself installed. A global, not a module
 // variable: the reporter (the bundle) and the entry (the package's preload, or a second copy of the
 // bundle) are different module instances.
 import type { ChildCoverage } from '../lib/config/internal-env.js';

@@ -44,8 +44,6 @@ interface Setup {
   first: string;
   /** Told each entry file when its first test starts. */
   onFile?: (file: string) => void;
-  /** A test child: tests are followed without root hooks (node's runner process keeps them). */
-  tap?: boolean;
 }
 
 const INSTALLED = Symbol.for('@org/llm-report/preload-installed');
@@ -65,7 +63,7 @@ export async function installPreload(selfUrl: string): Promise<void> {
     if (!env.workDir || (env.runner !== undefined && process.ppid !== env.runner)) return;
     g[INSTALLED] = true;
     const entry = process.argv[1] ?? '<unknown>';
-    await install(selfUrl, { workDir: env.workDir, captureCap: env.captureCap, coverage: env.coverage, own: env.own, entryOf: () => entry, first: entry, tap: true });
+    await install(selfUrl, { workDir: env.workDir, captureCap: env.captureCap, coverage: env.coverage, own: env.own, entryOf: () => entry, first: entry });
     return;
   }
   const host = inProcessHost();
@@ -73,8 +71,9 @@ export async function installPreload(selfUrl: string): Promise<void> {
   g[INSTALLED] = true;
   host.installed = true;
   // In-process, process.argv[1] is node's file argument (a glob), not a test file: each test names its
-  // file in its hook context. Without it (node before 22.6, which has no isolation=none anyway) the
-  // tests are kept under one name, which node's events will not match: no coverage, no lost tests.
+  // file (node's test object keeps it as entryFile, the hook context as filePath). Without it (node
+  // before 22.6, which has no isolation=none anyway) the tests are kept under one name, which node's
+  // events will not match: no coverage, no lost tests.
   const first = '<in-process>';
   host.finish = await install(selfUrl, { workDir: host.workDir, coverage: host.coverage, own: host.own, entryOf: (ctx) => ctx.filePath ?? first, first, onFile: (f) => host.files.push(f) });
 }
@@ -208,12 +207,12 @@ async function install(selfUrl: string, setup: Setup): Promise<(code: number) =>
     beforeEach((t) => begin(t as HookContext));
     afterEach((t) => end(t as HookContext));
   };
-  // In a test child, follow node's tests without root hooks: a root beforeEach runs through node's
-  // async hook machinery before each test's body, so a subtest its parent does not await starts a tick
-  // later and is cancelled when the parent returns first (it passes without the reporter); and the hooks
-  // cost node's runner about 65 us each per test (tap-tests.ts). run() starts a test synchronously.
-  if (setup.tap) tapTests(begin, end, hooks);
-  else hooks();
+  // Follow node's tests without root hooks, in a test child and in node's own process alike: a root
+  // beforeEach runs through node's async hook machinery before each test's body, so a subtest its parent
+  // does not await starts a tick later and is cancelled when the parent returns first (it passes without
+  // the reporter); and the hooks cost node's runner about 65 us each per test (tap-tests.ts). run()
+  // starts a test synchronously. Root hooks are the fallback should node's test class change shape.
+  tapTests(begin, end, hooks);
 
   const channel: Channel = {
     meta(fullName: string, data: TestMeta): void {

@@ -1,12 +1,13 @@
-// Follows a test child's tests without root hooks. A root beforeEach/afterEach pair is the documented way,
-// but node runs each hook through its whole test machinery (an abort controller, a promise race, an
-// async scope): about 65 us per hook per test, 13 ms for a file of 100 trivial tests, most of what the
+// Follows node's tests without root hooks, in a test child and in node's own process (isolation none).
+// A root beforeEach/afterEach pair is the documented way, but node runs each hook through its whole test
+// machinery (an abort controller, a promise race, an async scope): about 65 us per hook per test, 13 ms for a file of 100 trivial tests, most of what the
 // journal cost a test process. Worse, a root beforeEach runs asynchronously before a test's body, so a
 // subtest its parent does not await starts late and is cancelled when the parent returns first. node's
 // own Test objects say what the journal, the coverage takes and output capture need: run() starts a test
 // (synchronously), postRun() ends it (before node reports it and before the next test starts, so a
 // process.exit() or a kill loses no end), in node 20 to 26 alike.
-// The class is found when node creates its root test, an AsyncResource: its base constructor assigns the
+// The class is found when node creates its root test (in-process, where the root exists before we load,
+// its first test), an AsyncResource: its base constructor assigns the
 // resource's async id, and a setter for that key on AsyncResource.prototype sees the new object and is then
 // removed. An async hook would see it too, but an enabled hook makes every promise pay an init call while
 // the test file's imports load (about 30 ms of CPU for a file loading 400 modules); the hook is kept as the
@@ -17,6 +18,8 @@ import { AsyncResource, createHook } from 'node:async_hooks';
 export interface TappedTest {
   name: string;
   fullName: string;
+  /** The test file the test belongs to (node 22+ keeps it on each test; in-process, many files share the process). */
+  filePath?: string;
   passed?: boolean;
   error?: { message?: unknown };
 }
@@ -24,6 +27,7 @@ export interface TappedTest {
 interface NodeTest {
   name: string;
   parent: NodeTest | null;
+  entryFile?: unknown;
   passed?: boolean;
   error?: { message?: unknown } | null;
   skipped?: boolean;
@@ -97,7 +101,7 @@ function patch(proto: NodeTest, begin: (t: TappedTest) => void, end: (t: TappedT
   proto.run = function (this: NodeTest, ...args: unknown[]) {
     // Plain tests only (hooks and suites are subclasses), not the root, not skipped ones (no hooks run for those).
     if (this.constructor === TestClass && this.parent !== null && !this.skipped && !started.has(this)) {
-      const t: TappedTest = { name: this.name, fullName: fullName(this) };
+      const t: TappedTest = { name: this.name, fullName: fullName(this), ...(typeof this.entryFile === 'string' ? { filePath: this.entryFile } : {}) };
       started.set(this, t);
       begin(t);
     }

@@ -109,6 +109,11 @@ describe('per-test intervals added up give V8\'s whole-process profile', () => {
     ['a continuation in a try block ends at the catch range', [(m) => m.attempt!(3), (m) => m.attempt!(0)]],
     ['a then-statement without braces fused with the code after it', [(m) => m.bump!(3, 5), (m) => m.bump!(-1, 1)]],
     ['a case clause that falls through, ending with a loop', [(m) => m.kind!(2), (m) => m.kind!(1)]],
+    // Constructs of fastify's lib/route.js, lib/schema-controller.js and lib/handle-request.js.
+    ['an optional chain inside an operand, both ranges ending together', [(m) => m.bodyless!('GET', null), (m) => m.bodyless!('GET', { body: 1 }), (m) => m.bodyless!('POST', null)]],
+    ['two links of one optional chain fused in one take', [(m) => m.chained!({ compilers: {} }), (m) => m.chained!({ compilers: null }), (m) => m.chained!(null)]],
+    ['computed and call links of optional chains, one on a line of its own', [(m) => m.links!(null), (m) => m.links!({}), (m) => m.links!({ f: null }), (m) => (m.links!({ f: null }), m.links!({}))]],
+    ['a then-block fused with the code after its if, holding a continuation fused past its brace', [(m) => m.handle!('GET'), (m) => m.handle!('POST'), (m) => m.handle!('POST')]],
   ];
   // Raw against raw: the sum with V8's passes replayed is what V8 itself reports for the whole process
   // (what NODE_V8_COVERAGE writes, so what c8 merges), range for range, before any normalization.
@@ -116,8 +121,11 @@ describe('per-test intervals added up give V8\'s whole-process profile', () => {
     it(name, async () => {
       const { intervals, whole } = await takes(groups);
       assert.ok(intervals.length >= 2, 'several intervals');
-      const summed = wholeProcess(addTakes(intervals, source));
+      const guessed = new Set<string>();
+      const summed = wholeProcess(addTakes(intervals, source, guessed));
       assert.deepEqual(shape(summed).map(zeroes), shape(whole).map(zeroes));
+      // Decided by the takes and the source, not guessed (no LLMR_BRANCHES_RECONSTRUCTED for it).
+      assert.deepEqual([...guessed], []);
       // And so after c8's normalization too (a then-block with children is not joined with the code after it by V8, but is by c8).
       assert.deepEqual(shape(normalized(summed)).map(zeroes), shape(mergeFunctions([whole])).map(zeroes));
     });

@@ -9,7 +9,7 @@
 // V8's order. Needs counts, not 0/1 (binary takes cannot be added).
 import type { V8Function, V8Range } from './v8-lines.js';
 import v8Coverage from '@bcoe/v8-coverage';
-import { balanced, blockEnd, branchEnd, clauseEnd, closes, codeOnly, continuation, controlBlock, elseOf, operand, statement, statementEnd, unopened, whole } from './source-edges.js';
+import { balanced, blockEnd, branchEnd, chainLinks, clauseEnd, closes, codeOnly, continuation, controlBlock, elseOf, nextOperand, operand, statement, statementEnd, unopened, whole } from './source-edges.js';
 
 type Block = [start: number, end: number, count: number];
 
@@ -28,7 +28,7 @@ function countIn(ranges: readonly V8Range[], s: number, e: number): number {
 interface Syntax {
   code: string | undefined;
   continuation(at: number): boolean;
-  /** The nearest block a continuation at `s` ends at inside [s, e) by the code alone (Infinity: none). */
+  /** The nearest block (or operand, ternary branch, optional link) a continuation at `s` ends at inside [s, e) by the code alone (Infinity: none). */
   nextBlock(s: number, e: number): number;
   balanced(s: number, e: number): boolean;
   /** Where a block, branch, statement or clause starting at `at` ends. */
@@ -46,7 +46,7 @@ function syntaxOf(code: string | undefined): Syntax {
   return {
     code,
     continuation: (at) => once(`c${at}`, () => continuation(code, at)),
-    nextBlock: (s, e) => once(`n${s}:${e}`, () => Math.min(controlBlock(code!, s, e) ?? Infinity, unopened(code!, s, e) ?? Infinity)),
+    nextBlock: (s, e) => once(`n${s}:${e}`, () => Math.min(controlBlock(code!, s, e) ?? Infinity, unopened(code!, s, e) ?? Infinity, nextOperand(code!, s, e) ?? Infinity)),
     balanced: (s, e) => once(`b${s}:${e}`, () => balanced(code!, s, e)),
     shut: (at) => once(`s${at}`, () => blockEnd(code, at) ?? branchEnd(code, at) ?? (statement(code, at) ? statementEnd(code!, at) : code === undefined ? undefined : clauseEnd(code, at))),
   };
@@ -92,7 +92,8 @@ function blocks(takes: readonly V8Range[][], syntax: Syntax, guessed?: Set<strin
       // inside it, when no brace opened before it (a block of its own statement list); the body of a loop
       // or an if, or a catch, even when no take shows it apart; past the first brace it did not open
       // (its block had its parent's count in that take). Only the nearest: the piece after it is weighed
-      // next round (a case clause opens a level without a brace).
+      // next round (a case clause opens a level without a brace). Or the first operand, ternary branch or
+      // optional link, which V8 gives a range even when no take shows it apart.
       if (syntax.continuation(r.s)) {
         const first = Math.min(...all.filter((q) => q.s > r.s && q.s < r.e).map((q) => q.s));
         const next = Math.min(first < r.e && syntax.balanced(r.s, first) ? first : Infinity, syntax.nextBlock(r.s, r.e));
@@ -103,10 +104,11 @@ function blocks(takes: readonly V8Range[][], syntax: Syntax, guessed?: Set<strin
       // that fused with what follows.
       const shut = syntax.shut(r.s);
       if (shut !== undefined && shut < r.e) cuts.add(shut);
-      // The range ending with r is weighed against the piece of r it ends (the next round) when r is cut before it.
-      if (tail && !together(tail.in, r.in) && ![...cuts].some((c) => c < tail.s)) {
+      // The range ending with r is weighed against the piece of r it ends (the next round) when r is cut:
+      // before it, the piece is shorter; after its start, that range is cut there too.
+      if (tail && !together(tail.in, r.in) && ![...cuts].some((c) => c > r.s && c < r.e)) {
         const q = tail;
-        if (continuation(source, r.s) || closes(source, r.s, q.s) || (statement(source, r.s) && (continuation(source, q.s) || elseOf(source, r.s, q.s)))) cuts.add(q.s);
+        if (syntax.continuation(r.s) || closes(source, r.s, q.s) || (statement(source, r.s) && (continuation(source, q.s) || elseOf(source, r.s, q.s))) || chainLinks(source, r.s, q.s)) cuts.add(q.s);
         // Never in one take together: a parent and its child sharing an end, or a block fused with the
         // next? Taken as parent and child; a wrong guess is a branch more or less than V8's own.
         else if (!whole(source, r.s, r.e) && !operand(source, q.s)) guessed?.add(`${r.s}:${r.e}:${q.s}`);

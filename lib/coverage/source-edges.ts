@@ -231,9 +231,21 @@ export function elseOf(source: string | undefined, at: number, end: number): boo
   return source !== undefined && /^[\s;]*else\b/.test(source.slice(end, end + 64)) && !/\bif\b/.test(source.slice(at, end));
 }
 
-/** Whether a range is an operand's (`? b`, `: c`, `|| b`, `&& b`, `?? b`): what ends with it holds it. */
+/**
+ * Whether a range is an operand's (`? b`, `: c`, `|| b`, `&& b`, `?? b`) or a link of an optional chain
+ * (`?.b`, to the chain's next `?.` or its end): what ends with it holds it, unless that is the chain's
+ * previous link (chainLinks).
+ */
 export function operand(source: string | undefined, at: number): boolean {
-  return source !== undefined && /^\s*(?:\?\?|\|\||&&|\?(?!\.)|:)/.test(source.slice(at, at + 8));
+  return source !== undefined && /^\s*(?:\?\?|\|\||&&|\?|:)/.test(source.slice(at, at + 8));
+}
+
+/**
+ * Whether ranges at `at` and `next` are two links of one optional chain (`a?.b?.c`): V8 gives each link a
+ * range of its own, from its `?.` to the next, so a range from one `?.` past the next is the two fused.
+ */
+export function chainLinks(source: string | undefined, at: number, next: number): boolean {
+  return source !== undefined && source.startsWith('?.', at) && source.startsWith('?.', next) && /^\?\.(?:[\w$.\s]|\[[^[\]]*\]|\([^()]*\))*$/.test(source.slice(at, next));
 }
 
 /** A range that is one whole block (its brace closes at its end) or an else branch: a parent of what ends with it, for sure. */
@@ -323,4 +335,25 @@ export function balanced(source: string, at: number, end: number): boolean {
     else if (source[i] === '}' && open.pop() === undefined && !tryClose(source, i)) return false;
   }
   return open.every((isTry) => isTry);
+}
+
+/**
+ * Where the first range of an expression in [at, end) starts: an operand (`&& b`, `|| b`, `?? b`), a
+ * ternary's branch or a link of an optional chain (`?.b`), outside braces opened after `at` (object
+ * literals, function bodies). V8 gives each a range whether or not a take shows it apart (it may have
+ * its neighbour's count in every take), and a continuation ends where the next range starts, in an if's
+ * condition too. Not past an arrow function's `=>` (its operands are another function's).
+ */
+export function nextOperand(source: string, at: number, end: number): number | undefined {
+  let braces = 0;
+  for (let i = at; i < end; i++) {
+    const c = source[i];
+    if (c === '{') braces++;
+    else if (c === '}') {
+      if (braces-- === 0) return undefined;
+    } else if (braces > 0) continue;
+    else if (c === '=' && source[i + 1] === '>') return undefined;
+    else if (c === '?' || (c === '&' && source[i + 1] === '&') || (c === '|' && source[i + 1] === '|')) return i;
+  }
+  return undefined;
 }

@@ -1,7 +1,8 @@
 // Small functions of random shape (seeded, so every run makes the same ones) and random groups of
 // calls, for checking the rebuild of V8's whole-process profile from per-test takes on code no one
 // wrote by hand: ifs with and without braces, else-if chains, loops with break and continue,
-// try/catch/finally, switch with fall-through, ternaries, ||, ??, braces in strings, arrow functions.
+// try/catch/finally, switch with fall-through, ternaries, ||, ??, optional chains, braces in strings,
+// arrow functions.
 
 /** mulberry32: a small seeded generator, so the functions are the same in every run. */
 function random(seed: number): () => number {
@@ -30,7 +31,7 @@ export function generateFunctions(count: number, seed: number): Generated[] {
   const statements = (n: number, ind: string): string => Array.from({ length: n }, () => statement(ind)).join('');
   function statement(ind: string): string {
     const p = `${ind}  `;
-    const kinds = depth > 2 ? ['inc', 'inc', 'ret'] : ['inc', 'if', 'ifelse', 'elseif', 'bare', 'bareelse', 'ret', 'loop', 'while', 'try', 'str', 'inc', 'tern', 'or', 'switch', 'do', 'cont', 'fin', 'arrow'];
+    const kinds = depth > 2 ? ['inc', 'inc', 'ret'] : ['inc', 'if', 'ifelse', 'elseif', 'bare', 'bareelse', 'ret', 'loop', 'while', 'try', 'str', 'inc', 'tern', 'or', 'switch', 'do', 'cont', 'fin', 'arrow', 'opt', 'optif'];
     const kind = pick(kinds);
     depth++;
     const body = (): string => statements(1 + int(2), p);
@@ -52,6 +53,8 @@ export function generateFunctions(count: number, seed: number): Generated[] {
       case 'do': s = `${ind}do {\n${body()}${ind}} while (r < 0)\n`; break;
       case 'cont': s = `${ind}for (let j = 0; j < b; j++) {\n${p}if (${cond()}) continue\n${body()}${ind}}\n`; break;
       case 'fin': s = `${ind}try {\n${body()}${ind}} finally {\n${body()}${ind}}\n`; break;
+      case 'opt': s = `${ind}r += (c ? { x: a > 1 ? { y: b } : null } : null)?.x?.y ?? 0\n`; break;
+      case 'optif': s = `${ind}if (${cond()} && (b > 1 ? { v: [a] } : null)?.v?.[0]) {\n${body()}${ind}}\n`; break;
       case 'arrow': s = `${ind}r += [a, b].map((x) => { if (x > 1) { return 1 } return 2 }).length\n`; break;
       default: s = `${ind}r += ${int(9) + 1}\n`;
     }
