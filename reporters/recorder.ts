@@ -49,6 +49,8 @@ export interface RecorderOptions {
   beforeFinish?: () => void;
   /** Watch mode, after the first cycle (watch-cycles.ts): how this cycle's record is kept apart from the last complete one. */
   cycle?: CycleOptions;
+  /** The run's reader of the child journals, when the normalizer reads them too (journal-ends.ts): one copy of each record. */
+  children?: ChildJournals;
 }
 
 export interface CycleOptions {
@@ -103,7 +105,7 @@ export class RunRecorder {
     this.#redactors = { text: redact, path: redactPath ?? redact };
     this.#evidence = prepareEvidence({ root: opts.failureContext.root, outDir: opts.outDir, redact: opts.failureContext.redact, journal: opts.journal });
     this.warnings.push(...this.#evidence.warnings);
-    this.#children = new ChildJournals(opts.workDir, opts.cycle?.childOffsets);
+    this.#children = opts.children ?? new ChildJournals(opts.workDir, opts.cycle?.childOffsets);
     const include = picomatch(opts.coverage.include, { dot: true });
     const exclude = picomatch(opts.coverage.exclude, { dot: true });
     this.#keep = (f) => include(f) && !exclude(f);

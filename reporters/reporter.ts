@@ -20,6 +20,7 @@ import type { Line, RunEndLine, RunStartLine, Warning } from '../lib/types.js';
 import { RunRecorder } from './recorder.js';
 import { WatchCycles, opensCycle, watchCycles, watchFlag } from './watch-cycles.js';
 import { journalEnded } from './journal-ends.js';
+import { ChildJournals } from './journals.js';
 import { PRELOAD_SOURCE } from './preload-source.js';
 import { inProcessHost, publishHost } from './in-process-host.js';
 import { relPath } from '../lib/paths.js';
@@ -244,7 +245,8 @@ export default async function* llmReport(source: AsyncIterable<TestEvent>): Asyn
   // One record per run; in watch mode, one per cycle (watch-cycles.ts).
   const openRun = (): { recorder: RunRecorder; start: RunStartLine } => {
     const cycle = watch.open();
-    const normalizer = new EventNormalizer({ ...failureContext, stderrTail: 4096, captureOutput: config.capture_output, outputCap: config.output_cap_bytes, journalEnded: journalEnded(workDir, cwd, cycle.options?.childOffsets), inProcessFiles: inProcessFiles(cwd) });
+    const children = new ChildJournals(workDir, cycle.options?.childOffsets);
+    const normalizer = new EventNormalizer({ ...failureContext, stderrTail: 4096, captureOutput: config.capture_output, outputCap: config.output_cap_bytes, journalEnded: journalEnded(children, cwd), inProcessFiles: inProcessFiles(cwd) });
     const recorder = new RunRecorder(
       {
         outDir,
@@ -260,6 +262,7 @@ export default async function* llmReport(source: AsyncIterable<TestEvent>): Asyn
         cycle: cycle.options,
         ciArtifact: config.ci.artifact,
         changesBase: changesBase(undefined, config.changes.base, cwd),
+        children,
       },
       normalizer,
     );
