@@ -18,7 +18,7 @@ import { SCHEMA_VERSION } from '../lib/types.js';
 import { emptyCounts } from '../lib/report/fold.js';
 import type { Line, RunEndLine, RunStartLine, Warning } from '../lib/types.js';
 import { RunRecorder } from './recorder.js';
-import { WatchCycles, opensCycle, watchCycles, watchFlag } from './watch-cycles.js';
+import { CycleEnds, QUIET, WatchCycles, opensCycle, quietOr, watchFlag } from './watch-cycles.js';
 import { journalEnded } from './journal-ends.js';
 import { ChildJournals } from './journals.js';
 import { PRELOAD_SOURCE } from './preload-source.js';
@@ -323,37 +323,48 @@ export default async function* llmReport(source: AsyncIterable<TestEvent>): Asyn
   // Lines go out in one chunk per burst of events (what node handed over at once): every chunk costs
   // node's stream machinery and the destination a write of its own, whatever its size.
   let buffered = '';
-  const items = watchCycles(source)[Symbol.asyncIterator]();
+  /** A watch cycle ended: its lines so far, then its closing lines and summary (watch-cycles.ts). */
+  function* endCycle(): Generator<string> {
+    if (buffered) yield buffered;
+    buffered = '';
+    if (run) yield* close(run);
+    run = undefined;
+  }
+  // node's events are pulled here, with the cycle ends asked of plain state (CycleEnds), not through a
+  // generator of cycle items: a layer of async iteration costs promises and objects for every event.
+  const it = source[Symbol.asyncIterator]();
+  const ends = new CycleEnds();
+  let next: Promise<IteratorResult<TestEvent>> | undefined;
   for (;;) {
-    const next = items.next();
-    if (buffered) {
-      if ((await Promise.race([next, burstEnd()])) === BURST_END) {
-        yield buffered;
-        buffered = '';
-      }
-    }
-    const step = await next;
-    if (step.done) break;
-    const item = step.value;
-    if ('end' in item) {
-      if (buffered) yield buffered;
+    next ??= it.next();
+    if (buffered && (await Promise.race([next, burstEnd()])) === BURST_END) {
+      yield buffered;
       buffered = '';
-      if (run) yield* close(run);
-      run = undefined;
+    }
+    const step = ends.draining ? await quietOr(next) : await next;
+    if (step === QUIET) {
+      ends.quiet();
+      yield* endCycle();
       continue;
     }
-    const event = item.event;
-    if (!run) {
-      // Between watch cycles: the next cycle opens at its first test event.
-      if (!opensCycle(event)) continue;
+    next = undefined;
+    if (step.done) break;
+    const event = step.value;
+    if (ends.before(event)) yield* endCycle();
+    const endsAfter = ends.after(event);
+    // Between watch cycles: the next cycle opens at its first test event.
+    if (!run && opensCycle(event)) {
       opened = openRun();
       run = opened.recorder;
       buffered += show(run.record(opened.start), run);
     }
-    if (event.type === 'test:watch:drained') watch.markDrained(run);
-    if (event.type === 'test:dequeue' && event.data) run.dequeued(event.data);
-    for (const rec of run.normalizer.push(event)) buffered += show(run.record(rec), run);
-    if (buffered.length >= MAX_CHUNK) {
+    if (run) {
+      if (event.type === 'test:watch:drained') watch.markDrained(run);
+      if (event.type === 'test:dequeue' && event.data) run.dequeued(event.data);
+      for (const rec of run.normalizer.push(event)) buffered += show(run.record(rec), run);
+    }
+    if (endsAfter) yield* endCycle();
+    else if (buffered.length >= MAX_CHUNK) {
       yield buffered;
       buffered = '';
     }
