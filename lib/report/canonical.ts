@@ -15,13 +15,43 @@ export function sortKeys(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(sortKeys);
   if (value !== null && typeof value === 'object') {
     const out: Record<string, unknown> = {};
-    for (const key of Object.keys(value).sort()) {
+    for (const key of sortedKeys(value)) {
       const v = (value as Record<string, unknown>)[key];
       if (v !== undefined) out[key] = sortKeys(v);
     }
     return out;
   }
   return value;
+}
+
+/**
+ * Sorted key lists of the objects seen lately, with the key lists Object.keys gave for them: a run's
+ * records come in a handful of shapes, and sorting each record's keys anew (V8's sort allocates work
+ * arrays) cost more than the sorted copy itself. A small ring: objects of other shapes are sorted as they come.
+ */
+const ORDERS: Array<{ keys: string[]; sorted: readonly string[] }> = [];
+const ORDERS_MAX = 64;
+const ORDER_KEYS_MAX = 64;
+let nextOrder = 0;
+
+/** Object.keys(o).sort(), shared with earlier objects of the same keys in the same order: not to be changed. */
+function sortedKeys(o: object): readonly string[] {
+  const keys = Object.keys(o);
+  if (keys.length < 2) return keys;
+  if (keys.length > ORDER_KEYS_MAX) return keys.sort();
+  search: for (let i = 0; i < ORDERS.length; i++) {
+    const known = ORDERS[i]!;
+    if (known.keys.length !== keys.length) continue;
+    for (let k = 0; k < keys.length; k++) if (known.keys[k] !== keys[k]) continue search;
+    return known.sorted;
+  }
+  const order = { keys, sorted: keys.slice().sort() };
+  if (ORDERS.length < ORDERS_MAX) ORDERS.push(order);
+  else {
+    ORDERS[nextOrder] = order;
+    nextOrder = (nextOrder + 1) % ORDERS_MAX;
+  }
+  return order.sorted;
 }
 
 /**
