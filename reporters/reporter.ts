@@ -337,11 +337,15 @@ export default async function* llmReport(source: AsyncIterable<TestEvent>): Asyn
   let next: Promise<IteratorResult<TestEvent>> | undefined;
   for (;;) {
     next ??= it.next();
-    if (buffered && (await Promise.race([next, burstEnd()])) === BURST_END) {
-      yield buffered;
-      buffered = '';
+    let step: IteratorResult<TestEvent> | typeof QUIET | undefined;
+    if (buffered) {
+      const first = await nextOrBurstEnd(next);
+      if (first === BURST_END) {
+        yield buffered;
+        buffered = '';
+      } else step = first;
     }
-    const step = ends.draining ? await quietOr(next) : await next;
+    step ??= ends.draining ? await quietOr(next) : await next;
     if (step === QUIET) {
       ends.quiet();
       yield* endCycle();
@@ -385,17 +389,32 @@ export default async function* llmReport(source: AsyncIterable<TestEvent>): Asyn
 /** A chunk of the stream is sent at this size even in a burst that goes on. */
 const MAX_CHUNK = 65536;
 const BURST_END = Symbol('burst end');
-let burst: Promise<typeof BURST_END> | undefined;
+/** The latest wait for the next event with lines buffered, and whether the check phase that ends its burst is scheduled. */
+let burstWait: ((end: typeof BURST_END) => void) | undefined;
+let burstArmed = false;
 
-/** Settles once the events node already handed over are handled (the check phase of the event loop). */
-function burstEnd(): Promise<typeof BURST_END> {
-  burst ??= new Promise((resolve) =>
-    setImmediate(() => {
-      burst = undefined;
-      resolve(BURST_END);
-    }),
-  );
-  return burst;
+/**
+ * Settles with node's next step or, if the events node already handed over are all handled first (the
+ * check phase of the event loop), with BURST_END. One promise per wait: Promise.race made an array, a
+ * promise, a reaction on each side and a derived promise for each for every event of the run.
+ */
+function nextOrBurstEnd<T>(next: Promise<T>): Promise<T | typeof BURST_END> {
+  return new Promise<T | typeof BURST_END>((resolve, reject) => {
+    burstWait = resolve;
+    next.then(resolve, reject);
+    if (!burstArmed) {
+      burstArmed = true;
+      setImmediate(burstEnded);
+    }
+  });
+}
+
+/** Wakes the wait in progress, if any (an earlier one has settled already: resolving it again does nothing). */
+function burstEnded(): void {
+  burstArmed = false;
+  const wake = burstWait;
+  burstWait = undefined;
+  wake?.(BURST_END);
 }
 
 /**
