@@ -399,14 +399,21 @@ let burstArmed = false;
  * promise, a reaction on each side and a derived promise for each for every event of the run.
  */
 function nextOrBurstEnd<T>(next: Promise<T>): Promise<T | typeof BURST_END> {
-  return new Promise<T | typeof BURST_END>((resolve, reject) => {
-    burstWait = resolve;
-    next.then(resolve, reject);
-    if (!burstArmed) {
-      burstArmed = true;
-      setImmediate(burstEnded);
-    }
-  });
+  // The executor is one function for every wait (no closure made per event); it hands over the resolvers.
+  const wait = new Promise<unknown>(takeResolvers) as Promise<T | typeof BURST_END>;
+  burstWait = taken.resolve;
+  next.then(taken.resolve, taken.reject);
+  if (!burstArmed) {
+    burstArmed = true;
+    setImmediate(burstEnded);
+  }
+  return wait;
+}
+
+const taken: { resolve: (value: unknown) => void; reject: (reason: unknown) => void } = { resolve: () => {}, reject: () => {} };
+function takeResolvers(resolve: (value: unknown) => void, reject: (reason: unknown) => void): void {
+  taken.resolve = resolve;
+  taken.reject = reject;
 }
 
 /** Wakes the wait in progress, if any (an earlier one has settled already: resolving it again does nothing). */
