@@ -2,19 +2,21 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-/** relPath's answers: a run names the same few files in every event (absolute roots only: no cwd involved). */
-const relMemo = new Map<string, string>();
+/** relPath's answers by root, then file: a run names the same few files in every event (absolute roots only: no cwd involved). */
+const relMemo = new Map<string, Map<string, string>>();
 const REL_MEMO_SIZE = 10_000;
 
 /** Repo-relative POSIX path of an absolute path or file: URL; left absolute (POSIX) when outside root. */
 export function relPath(root: string, file: string): string {
   if (!path.isAbsolute(root)) return relPathOf(root, file);
-  const key = `${root}\u0000${file}`;
-  let out = relMemo.get(key);
+  // By root, then file: no key string made per call (several per event).
+  let byFile = relMemo.get(root);
+  if (!byFile) relMemo.set(root, (byFile = new Map<string, string>()));
+  let out = byFile.get(file);
   if (out === undefined) {
     out = relPathOf(root, file);
-    if (relMemo.size >= REL_MEMO_SIZE) relMemo.clear();
-    relMemo.set(key, out);
+    if (byFile.size >= REL_MEMO_SIZE) byFile.clear();
+    byFile.set(file, out);
   }
   return out;
 }

@@ -5,14 +5,18 @@ import path from 'node:path';
 import type { ChildJournals } from './journals.js';
 import type { ChildJournal } from '../lib/events/child-journal.js';
 
-/** `journals`: the run's reader of the journals, shared with the recorder (each journal is parsed once). */
+/**
+ * `journals` is the run's one reader of the child journals (the recorder's too): each record is read,
+ * parsed and kept once. Where this count has read each journal to is its own.
+ */
 export function journalEnded(journals: ChildJournals, root: string): (entryFile: string, fullName: string) => { passed: number; failed: number } {
-  const counts = new Map<string, Map<string, { passed: number; failed: number }>>();
+  const files = new Map<string, { abs: string; byName: Map<string, { passed: number; failed: number }> }>();
   const read = new Map<ChildJournal, number>();
   return (entryFile, fullName) => {
-    let byName = counts.get(entryFile);
-    if (!byName) counts.set(entryFile, (byName = new Map<string, { passed: number; failed: number }>()));
-    for (const j of journals.poll(path.resolve(root, entryFile))) {
+    let file = files.get(entryFile);
+    if (!file) files.set(entryFile, (file = { abs: path.resolve(root, entryFile), byName: new Map() }));
+    const { byName } = file;
+    for (const j of journals.poll(file.abs)) {
       let i = read.get(j) ?? 0;
       for (; i < j.records.length; i++) {
         const r = j.records[i]!;
@@ -23,6 +27,8 @@ export function journalEnded(journals: ChildJournals, root: string): (entryFile:
       }
       read.set(j, i);
     }
-    return byName.get(fullName) ?? { passed: 0, failed: 0 };
+    return byName.get(fullName) ?? NONE;
   };
 }
+
+const NONE: { readonly passed: number; readonly failed: number } = Object.freeze({ passed: 0, failed: 0 });

@@ -1,7 +1,7 @@
 // The reporter's side of the in-child journals: read incrementally while the run goes (a test's
 // coverage and metadata are in its child's journal before node reports the test), and in full at
 // the end (to account for tests whose results never arrived).
-import { openSync, readSync, closeSync, readdirSync, fstatSync, statSync } from 'node:fs';
+import { openSync, readSync, closeSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { journalPrefix } from '../lib/config/internal-env.js';
 import { parseChildJournal, type ChildJournal } from '../lib/events/child-journal.js';
@@ -12,7 +12,8 @@ interface Tail {
   /** Kept open while its test file runs (a poll reads it per test), up to OPEN_MAX journals. */
   fd?: number;
   offset: number;
-  partial: string;
+  /** Bytes read after the last newline (a line being written): kept as bytes, so a character cut in two decodes whole. */
+  partial: Buffer[];
   journal: ChildJournal;
   /** The strings its records repeat, kept once (interned in #append): the file, and the names of running tests. */
   file?: string;
@@ -21,6 +22,13 @@ interface Tail {
 
 /** Open child journals at most: the files node runs at once are far fewer; the oldest is closed first. */
 const OPEN_MAX = 16;
+
+/**
+ * Every read goes through this one buffer: a poll runs twice per test, and most find nothing new (a read
+ * of 0 bytes), so a poll allocates nothing but the text of the lines it found (no Stats, no Buffer).
+ */
+const READ_BUF = Buffer.alloc(65536);
+const NL = 0x0a;
 
 export class ChildJournals {
   readonly warnings: Warning[] = [];
@@ -78,8 +86,9 @@ export class ChildJournals {
     for (const t of tails) {
       this.#read(t, false);
       // A torn last line (the child was killed mid-write) is reported, not silently dropped.
-      if (t.partial.trim()) this.#append(t, t.partial + '\n');
-      t.partial = '';
+      const rest = Buffer.concat(t.partial).toString('utf8');
+      if (rest.trim()) this.#append(t, rest + '\n');
+      t.partial = [];
     }
     return tails.map((t) => t.journal);
   }
@@ -97,7 +106,7 @@ export class ChildJournals {
       }
       for (const name of readdirSync(this.#dir)) {
         if (name.endsWith('.ndjson') && !this.#tails.has(name)) {
-          this.#tails.set(name, { name, offset: this.#from.get(name) ?? 0, partial: '', journal: { source: name, records: [] }, running: new Map() });
+          this.#tails.set(name, { name, offset: this.#from.get(name) ?? 0, partial: [], journal: { source: name, records: [] }, running: new Map() });
           this.#listing++;
         }
       }
@@ -114,15 +123,20 @@ export class ChildJournals {
         if (this.#open.size >= OPEN_MAX) this.#close(this.#open.values().next().value!);
       } else this.#open.delete(t);
       this.#open.add(t);
-      const size = fstatSync(t.fd).size;
-      if (size > t.offset) {
-        const buf = Buffer.alloc(size - t.offset);
-        const n = readSync(t.fd, buf, 0, buf.length, t.offset);
+      // To the end of what the child has written so far: a full buffer means there may be more.
+      for (let n = READ_BUF.length; n === READ_BUF.length; ) {
+        n = readSync(t.fd, READ_BUF, 0, READ_BUF.length, t.offset);
+        if (n === 0) break;
         t.offset += n;
-        const text = t.partial + buf.subarray(0, n).toString('utf8');
-        const cut = text.lastIndexOf('\n');
-        t.partial = text.slice(cut + 1);
-        if (cut >= 0) this.#append(t, text.slice(0, cut + 1));
+        const cut = READ_BUF.lastIndexOf(NL, n - 1);
+        if (cut < 0) {
+          t.partial.push(Buffer.from(READ_BUF.subarray(0, n)));
+          continue;
+        }
+        // A newline byte is never inside a multi-byte UTF-8 character: the text up to it decodes whole.
+        const text = t.partial.length === 0 ? READ_BUF.toString('utf8', 0, cut + 1) : Buffer.concat([...t.partial, READ_BUF.subarray(0, cut + 1)]).toString('utf8');
+        t.partial = cut + 1 < n ? [Buffer.from(READ_BUF.subarray(cut + 1, n))] : [];
+        this.#append(t, text);
       }
       if (!keepOpen) this.#close(t);
     } catch (err) {

@@ -49,7 +49,7 @@ export interface RecorderOptions {
   beforeFinish?: () => void;
   /** Watch mode, after the first cycle (watch-cycles.ts): how this cycle's record is kept apart from the last complete one. */
   cycle?: CycleOptions;
-  /** The reader of the child journals when another part of the run reads them too (journal-ends.ts): each is parsed once. */
+  /** The run's reader of the child journals, when the normalizer reads them too (journal-ends.ts): one copy of each record. */
   children?: ChildJournals;
 }
 
@@ -192,7 +192,10 @@ export class RunRecorder {
   /** Names by nesting of the tests node dequeued, for the parents of a pending test. */
   readonly #dequeued: string[] = [];
   readonly #pendingSeen = new Map<string, number>();
-  /** Pending lines not written yet, in the order their tests began, and by position (what the fold pairs them by). */
+  /**
+   * Pending lines not written yet, in the order their tests began, and by name (the fold pairs them by
+   * position: file, line, column, nesting and name; keyed by the name alone, no key string is made per test).
+   */
   #unwritten: Started[] = [];
   readonly #unwrittenAt = new Map<string, Started[]>();
   readonly #ended = new Set<Started>();
@@ -224,10 +227,9 @@ export class RunRecorder {
     // carries it (the normalizer redacts names), so that the result finds its start by position.
     const started: Started = { entry, file, parents, raw: data.name, name: ctx.redact(data.name), occurrence, line: data.line ?? 0, column: data.column ?? 0, nesting };
     this.#unwritten.push(started);
-    const at = position(started);
-    const list = this.#unwrittenAt.get(at);
+    const list = this.#unwrittenAt.get(started.name);
     if (list) list.push(started);
-    else this.#unwrittenAt.set(at, [started]);
+    else this.#unwrittenAt.set(started.name, [started]);
     if (!this.#flushQueued) {
       this.#flushQueued = true;
       setImmediate(() => this.#writePending()).unref();
@@ -266,7 +268,7 @@ export class RunRecorder {
       this.records.push(line);
       // Its start, if not written yet, never will be: the earliest of its position (the fold pairs the same way).
       if (this.#unwritten.length > 0 && (line.type === 'suite' || line.recovered === undefined)) {
-        const started = this.#unwrittenAt.get(position(line))?.shift();
+        const started = takeAt(this.#unwrittenAt.get(line.name), line);
         if (started) this.#ended.add(started);
       }
     }
@@ -416,9 +418,19 @@ interface Started {
   nesting: number;
 }
 
-/** Where a test began, as the fold pairs a pending line with its result (lib/report/fold.ts). */
-function position(r: Pick<TestLine, 'file' | 'line' | 'column' | 'nesting' | 'name'>): string {
-  return `${r.file}\u0000${r.line}\u0000${r.column}\u0000${r.nesting}\u0000${r.name}`;
+/**
+ * The earliest of `started` (all of one name) that began where `r` did, as the fold pairs a pending line
+ * with its result (lib/report/fold.ts: same file, line, column, nesting and name), taken out of the list.
+ */
+function takeAt(started: Started[] | undefined, r: Pick<TestLine, 'file' | 'line' | 'column' | 'nesting'>): Started | undefined {
+  if (!started) return undefined;
+  for (let i = 0; i < started.length; i++) {
+    const s = started[i]!;
+    if (s.file !== r.file || s.line !== r.line || s.column !== r.column || s.nesting !== r.nesting) continue;
+    started.splice(i, 1);
+    return s;
+  }
+  return undefined;
 }
 
 /** The journal's record of a test that began (raw: the journal gets it redacted). */

@@ -18,7 +18,7 @@ import { SCHEMA_VERSION } from '../lib/types.js';
 import { emptyCounts } from '../lib/report/fold.js';
 import type { Line, RunEndLine, RunStartLine, Warning } from '../lib/types.js';
 import { RunRecorder } from './recorder.js';
-import { WatchCycles, opensCycle, watchCycles, watchFlag } from './watch-cycles.js';
+import { CycleEnds, QUIET, WatchCycles, opensCycle, quietOr, watchFlag } from './watch-cycles.js';
 import { journalEnded } from './journal-ends.js';
 import { ChildJournals } from './journals.js';
 import { PRELOAD_SOURCE } from './preload-source.js';
@@ -325,37 +325,52 @@ export default async function* llmReport(source: AsyncIterable<TestEvent>): Asyn
   // Lines go out in one chunk per burst of events (what node handed over at once): every chunk costs
   // node's stream machinery and the destination a write of its own, whatever its size.
   let buffered = '';
-  const items = watchCycles(source)[Symbol.asyncIterator]();
+  /** A watch cycle ended: its lines so far, then its closing lines and summary (watch-cycles.ts). */
+  function* endCycle(): Generator<string> {
+    if (buffered) yield buffered;
+    buffered = '';
+    if (run) yield* close(run);
+    run = undefined;
+  }
+  // node's events are pulled here, with the cycle ends asked of plain state (CycleEnds), not through a
+  // generator of cycle items: a layer of async iteration costs promises and objects for every event.
+  const it = source[Symbol.asyncIterator]();
+  const ends = new CycleEnds();
+  let next: Promise<IteratorResult<TestEvent>> | undefined;
   for (;;) {
-    const next = items.next();
+    next ??= it.next();
+    let step: IteratorResult<TestEvent> | typeof QUIET | undefined;
     if (buffered) {
-      if ((await Promise.race([next, burstEnd()])) === BURST_END) {
+      const first = await nextOrBurstEnd(next);
+      if (first === BURST_END) {
         yield buffered;
         buffered = '';
-      }
+      } else step = first;
     }
-    const step = await next;
-    if (step.done) break;
-    const item = step.value;
-    if ('end' in item) {
-      if (buffered) yield buffered;
-      buffered = '';
-      if (run) yield* close(run);
-      run = undefined;
+    step ??= ends.draining ? await quietOr(next) : await next;
+    if (step === QUIET) {
+      ends.quiet();
+      yield* endCycle();
       continue;
     }
-    const event = item.event;
-    if (!run) {
-      // Between watch cycles: the next cycle opens at its first test event.
-      if (!opensCycle(event)) continue;
+    next = undefined;
+    if (step.done) break;
+    const event = step.value;
+    if (ends.before(event)) yield* endCycle();
+    const endsAfter = ends.after(event);
+    // Between watch cycles: the next cycle opens at its first test event.
+    if (!run && opensCycle(event)) {
       opened = openRun();
       run = opened.recorder;
       buffered += show(run.record(opened.start), run);
     }
-    if (event.type === 'test:watch:drained') watch.markDrained(run);
-    if (event.type === 'test:dequeue' && event.data) run.dequeued(event.data);
-    for (const rec of run.normalizer.push(event)) buffered += show(run.record(rec), run);
-    if (buffered.length >= MAX_CHUNK) {
+    if (run) {
+      if (event.type === 'test:watch:drained') watch.markDrained(run);
+      if (event.type === 'test:dequeue' && event.data) run.dequeued(event.data);
+      for (const rec of run.normalizer.push(event)) buffered += show(run.record(rec), run);
+    }
+    if (endsAfter) yield* endCycle();
+    else if (buffered.length >= MAX_CHUNK) {
       yield buffered;
       buffered = '';
     }
@@ -376,17 +391,39 @@ export default async function* llmReport(source: AsyncIterable<TestEvent>): Asyn
 /** A chunk of the stream is sent at this size even in a burst that goes on. */
 const MAX_CHUNK = 65536;
 const BURST_END = Symbol('burst end');
-let burst: Promise<typeof BURST_END> | undefined;
+/** The latest wait for the next event with lines buffered, and whether the check phase that ends its burst is scheduled. */
+let burstWait: ((end: typeof BURST_END) => void) | undefined;
+let burstArmed = false;
 
-/** Settles once the events node already handed over are handled (the check phase of the event loop). */
-function burstEnd(): Promise<typeof BURST_END> {
-  burst ??= new Promise((resolve) =>
-    setImmediate(() => {
-      burst = undefined;
-      resolve(BURST_END);
-    }),
-  );
-  return burst;
+/**
+ * Settles with node's next step or, if the events node already handed over are all handled first (the
+ * check phase of the event loop), with BURST_END. One promise per wait: Promise.race made an array, a
+ * promise, a reaction on each side and a derived promise for each for every event of the run.
+ */
+function nextOrBurstEnd<T>(next: Promise<T>): Promise<T | typeof BURST_END> {
+  // The executor is one function for every wait (no closure made per event); it hands over the resolvers.
+  const wait = new Promise<unknown>(takeResolvers) as Promise<T | typeof BURST_END>;
+  burstWait = taken.resolve;
+  next.then(taken.resolve, taken.reject);
+  if (!burstArmed) {
+    burstArmed = true;
+    setImmediate(burstEnded);
+  }
+  return wait;
+}
+
+const taken: { resolve: (value: unknown) => void; reject: (reason: unknown) => void } = { resolve: () => {}, reject: () => {} };
+function takeResolvers(resolve: (value: unknown) => void, reject: (reason: unknown) => void): void {
+  taken.resolve = resolve;
+  taken.reject = reject;
+}
+
+/** Wakes the wait in progress, if any (an earlier one has settled already: resolving it again does nothing). */
+function burstEnded(): void {
+  burstArmed = false;
+  const wake = burstWait;
+  burstWait = undefined;
+  wake?.(BURST_END);
 }
 
 /**

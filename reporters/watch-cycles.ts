@@ -29,40 +29,77 @@ export function opensCycle(e: TestEvent): boolean {
 }
 
 /**
+ * Where each cycle ends, event by event: before the next cycle's first event, after the run test:summary
+ * that follows drained, or (quiet) when nothing came for a while after drained. Plain state, no promise
+ * or object per event: the reporter pulls node's events itself and asks this (reporter.ts), as
+ * watchCycles below does.
+ */
+export class CycleEnds {
+  #draining = false;
+
+  /** After test:watch:drained: the cycle's closing events are due, and a quiet spell ends it (quietOr). */
+  get draining(): boolean {
+    return this.#draining;
+  }
+
+  /** Whether the cycle ends before `e`: the next cycle's first event. */
+  before(e: TestEvent): boolean {
+    if (!this.#draining || closing(e)) return false;
+    this.#draining = false;
+    return true;
+  }
+
+  /** Whether the cycle ends after `e`: the run test:summary that follows drained. */
+  after(e: TestEvent): boolean {
+    if (this.#draining && e.type === 'test:summary') {
+      this.#draining = false;
+      return true;
+    }
+    if (e.type === 'test:watch:drained') this.#draining = true;
+    return false;
+  }
+
+  /** Nothing came for a while after drained (quietOr): the cycle ended. */
+  quiet(): void {
+    this.#draining = false;
+  }
+}
+
+export const QUIET = Symbol('quiet');
+
+/** `next`, or QUIET if it does not settle within `ms` (the closing events come in the same tick as drained). */
+export async function quietOr<T>(next: Promise<T>, ms = CLOSING_MS): Promise<T | typeof QUIET> {
+  let timer: NodeJS.Timeout | undefined;
+  const quiet = new Promise<typeof QUIET>((resolve) => (timer = setTimeout(() => resolve(QUIET), ms)));
+  try {
+    return await Promise.race([next, quiet]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/**
  * node's events with an `{ end }` after each watch cycle's last event: its run test:summary, the next
- * cycle's first event, or a short quiet spell after drained (the closing events come in the same tick).
+ * cycle's first event, or a short quiet spell after drained.
  */
 export async function* watchCycles(source: AsyncIterable<TestEvent>, closingMs = CLOSING_MS): AsyncGenerator<CycleItem, void> {
   const it = source[Symbol.asyncIterator]();
-  let draining = false;
+  const ends = new CycleEnds();
   let next: Promise<IteratorResult<TestEvent>> | undefined;
   for (;;) {
     next ??= it.next();
-    let r: IteratorResult<TestEvent> | 'quiet';
-    if (draining) {
-      let timer: NodeJS.Timeout | undefined;
-      const quiet = new Promise<'quiet'>((resolve) => (timer = setTimeout(() => resolve('quiet'), closingMs)));
-      r = await Promise.race([next, quiet]);
-      clearTimeout(timer);
-    } else r = await next;
-    if (r === 'quiet') {
-      draining = false;
+    const r = ends.draining ? await quietOr(next, closingMs) : await next;
+    if (r === QUIET) {
+      ends.quiet();
       yield { end: true };
       continue;
     }
     next = undefined;
     if (r.done) return;
     const e = r.value;
-    if (draining && !closing(e)) {
-      draining = false;
-      yield { end: true };
-    }
+    if (ends.before(e)) yield { end: true };
     yield { event: e };
-    if (draining && e.type === 'test:summary') {
-      draining = false;
-      yield { end: true };
-    }
-    if (e.type === 'test:watch:drained') draining = true;
+    if (ends.after(e)) yield { end: true };
   }
 }
 

@@ -85,14 +85,23 @@ export interface Reconciled {
  * Tests the journals saw start that node never reported. `reported` counts, per entry file, the tests
  * node did report under each fullName; the journal's n-th start of a fullName pairs with node's n-th.
  */
+/** A test a child journal saw start: its n-th start under that full name in its file, and how it ended, if it did. */
+interface Start {
+  file: string;
+  full: string;
+  name: string;
+  occurrence: number;
+  ended?: { p: boolean; m?: string };
+}
+
 export function reconcile(journals: ChildJournal[], reported: Map<string, Map<string, number>>, ctx: ReconcileContext): Reconciled {
   const tests: TestLine[] = [];
   const warnings: Warning[] = [];
   const exitedEarly = new Set<string>();
   for (const j of journals) {
-    const seen = new Map<string, number>();
-    const open = new Map<string, Array<{ name: string; occurrence: number; ended?: { p: boolean; m?: string } }>>();
-    const starts: Array<{ file: string; full: string; name: string; occurrence: number; ended?: { p: boolean; m?: string } }> = [];
+    // By file, then full name: how many starts so far, and those not ended yet (no key string made per record).
+    const byFile = new Map<string, Map<string, { seen: number; open: Start[] }>>();
+    const starts: Start[] = [];
     let exitCode: number | undefined;
     for (const r of j.records) {
       if (r.k === 'exit') {
@@ -101,16 +110,15 @@ export function reconcile(journals: ChildJournal[], reported: Map<string, Map<st
       }
       const file = relPath(ctx.root, r.f);
       if (r.k === 'start') {
-        const occurrence = (seen.get(file + '\u0000' + r.fn) ?? 0) + 1;
-        seen.set(file + '\u0000' + r.fn, occurrence);
-        const s = { file, full: r.fn, name: r.n, occurrence };
+        let names = byFile.get(file);
+        if (!names) byFile.set(file, (names = new Map<string, { seen: number; open: Start[] }>()));
+        let of = names.get(r.fn);
+        if (!of) names.set(r.fn, (of = { seen: 0, open: [] }));
+        const s: Start = { file, full: r.fn, name: r.n, occurrence: ++of.seen };
         starts.push(s);
-        const key = file + '\u0000' + r.fn;
-        let list = open.get(key);
-        if (!list) open.set(key, (list = []));
-        list.push(s);
+        of.open.push(s);
       } else if (r.k === 'end') {
-        const s = open.get(file + '\u0000' + r.fn)?.shift();
+        const s = byFile.get(file)?.get(r.fn)?.open.shift();
         if (s) s.ended = r.m === undefined ? { p: r.p } : { p: r.p, m: r.m };
       }
     }

@@ -27,5 +27,6 @@ export function testId(kind: 'test' | 'suite', entryFile: string, path: readonly
 
 /** node's TestContext.fullName format: enclosing names and the test name joined by " > ". */
 export function fullName(path: readonly string[], name: string): string {
-  return [...path, name].join(' > ');
+  // No array of the names made for the join (asked for several times per test).
+  return path.length === 0 ? name : `${path.join(' > ')} > ${name}`;
 }

@@ -93,8 +93,8 @@ export class EventNormalizer {
   readonly #guessed: Array<{ name: string; file: string; entry: string; block: number; sure: boolean }> = [];
   /** By nesting: the entry file of the latest finished record one level deeper (a suite's children). */
   readonly #childEntry: Array<string | undefined> = [];
-  /** Tests attributed to a test file through its journal, by entry file, fullName and outcome. */
-  readonly #attributed = new Map<string, number>();
+  /** Tests attributed to a test file through its journal, by entry file, then fullName: how many per outcome. */
+  readonly #attributed = new Map<string, Map<string, { passed: number; failed: number }>>();
   /** Files shown to declare tests for other test files (a journal placed one of their tests elsewhere). */
   readonly #helpers = new Set<string>();
 
@@ -177,6 +177,19 @@ export class EventNormalizer {
     return file ? relPath(this.#opts.root, file) : '<unknown>';
   }
 
+  /** The names redacted: `names` itself (a fresh copy of the stack) when redaction changes none of them. */
+  #redactAll(names: string[]): string[] {
+    for (let i = 0; i < names.length; i++) {
+      const r = this.#opts.redact(names[i]!);
+      if (r === names[i]) continue;
+      const out = names.slice(0, i);
+      out.push(r);
+      for (let j = i + 1; j < names.length; j++) out.push(this.#opts.redact(names[j]!));
+      return out;
+    }
+    return names;
+  }
+
   /** The per-file test node adds in process isolation: nesting 0, at 1:1, named after its file. */
   #isFileWrapper(data: EventData): boolean {
     if (data.nesting !== 0 || data.line !== 1 || data.column !== 1 || !data.name || !data.file) return false;
@@ -215,7 +228,8 @@ export class EventNormalizer {
     this.#childEntry.length = nesting;
     // Skipped tests run no hooks: the child journal has no record of them.
     const ran = statusOf(data, passed) !== 'skipped';
-    const entryFile = data.entryFile ? this.#rel(data.entryFile) : wrapper ? file : this.#entryOf(file, isSuite, fullName(parents, rawName), passed, ran, fromChildren);
+    const rawFull = fullName(parents, rawName);
+    const entryFile = data.entryFile ? this.#rel(data.entryFile) : wrapper ? file : this.#entryOf(file, isSuite, rawFull, passed, ran, fromChildren);
     if (nesting > 0) this.#childEntry[nesting - 1] = entryFile;
     const kind = isSuite ? 'suite' : 'test';
     // occurrence counts over exactly what the id hashes (identity.ts): no two records of a run share an id.
@@ -226,21 +240,17 @@ export class EventNormalizer {
     if (wrapper) this.fileOutcomes.set(file, { file, passed, error: details.error, duration_ms: round(details.duration_ms ?? 0) });
 
     const status = statusOf(data, passed);
-    const common = {
-      id: testId(kind, entryFile, parents, name, occurrence, file),
-      file,
-      entry_file: entryFile,
-      line: data.line ?? 0,
-      column: data.column ?? 0,
-      // A file-level pseudo-test is named after its file: redacted as that file's path is.
-      name: wrapper ? (this.#opts.redactPath ?? this.#opts.redact)(name) : this.#opts.redact(name),
-      path: parents.map((p) => this.#opts.redact(p)),
-      nesting,
-      occurrence,
-      status,
-      duration_ms: round(details.duration_ms ?? 0),
-    };
-    const rec: TestLine | SuiteLine = isSuite ? { type: 'suite', ...common } : { type: 'test', ...common, attempt: details.attempt ?? 0 };
+    const id = testId(kind, entryFile, parents, name, occurrence, file);
+    // A file-level pseudo-test is named after its file: redacted as that file's path is.
+    const shownName = wrapper ? (this.#opts.redactPath ?? this.#opts.redact)(name) : this.#opts.redact(name);
+    const shownPath = this.#redactAll(parents);
+    const line = data.line ?? 0;
+    const column = data.column ?? 0;
+    const duration = round(details.duration_ms ?? 0);
+    // Each record built at once (not a common part spread into it): one object per record.
+    const rec: TestLine | SuiteLine = isSuite
+      ? { type: 'suite', id, file, entry_file: entryFile, line, column, name: shownName, path: shownPath, nesting, occurrence, status, duration_ms: duration }
+      : { type: 'test', id, file, entry_file: entryFile, line, column, name: shownName, path: shownPath, nesting, occurrence, status, duration_ms: duration, attempt: details.attempt ?? 0 };
     if (typeof data.skip === 'string' && data.skip) rec.skip_reason = this.#opts.redact(data.skip);
     if (typeof data.todo === 'string' && data.todo) rec.todo_reason = this.#opts.redact(data.todo);
     if (details.error !== undefined) {
@@ -256,7 +266,7 @@ export class EventNormalizer {
     if (rec.type === 'test') {
       let names = this.reported.get(entryFile);
       if (!names) this.reported.set(entryFile, (names = new Map<string, number>()));
-      const full = fullName(parents, name);
+      const full = wrapper ? fullName(parents, name) : rawFull;
       names.set(full, (names.get(full) ?? 0) + 1);
       if (wrapper) rec.file_level = true;
       if (typeof details.passed_on_attempt === 'number') rec.passed_on_attempt = details.passed_on_attempt;
@@ -338,13 +348,18 @@ export class EventNormalizer {
   /** Ended tests of that name (with that outcome) in an entry file's child journal not yet attributed to a record. */
   #free(entry: string, full: string, outcome: 'passed' | 'failed' | 'any'): number {
     const ended = this.#opts.journalEnded?.(entry, full) ?? { passed: 0, failed: 0 };
-    const attributed = (o: string): number => this.#attributed.get(JSON.stringify([entry, full, o])) ?? 0;
-    return outcome === 'any' ? ended.passed + ended.failed - attributed('passed') - attributed('failed') : ended[outcome] - attributed(outcome);
+    const attributed = this.#attributed.get(entry)?.get(full);
+    const passed = attributed?.passed ?? 0;
+    const failed = attributed?.failed ?? 0;
+    return outcome === 'any' ? ended.passed + ended.failed - passed - failed : ended[outcome] - (outcome === 'passed' ? passed : failed);
   }
 
   #attribute(entry: string, full: string, outcome: 'passed' | 'failed'): void {
-    const k = JSON.stringify([entry, full, outcome]);
-    this.#attributed.set(k, (this.#attributed.get(k) ?? 0) + 1);
+    let byName = this.#attributed.get(entry);
+    if (!byName) this.#attributed.set(entry, (byName = new Map<string, { passed: number; failed: number }>()));
+    const counts = byName.get(full);
+    if (counts) counts[outcome]++;
+    else byName.set(full, outcome === 'passed' ? { passed: 1, failed: 0 } : { passed: 0, failed: 1 });
   }
 
   /** A file's own test:summary ends its block (it is reported in declaration order): the next block is the next file's. */

@@ -26,14 +26,14 @@ export function sortKeys(value: unknown): unknown {
     return out ?? value;
   }
   if (value !== null && typeof value === 'object') {
-    const keys = Object.keys(value);
+    const own = Object.keys(value);
     // Keys in order already, none undefined, and no member that changes: the object itself (a plain
     // object only: JSON.stringify would call a toJSON that the sorted copy does not have).
-    let inOrder = isPlain(value);
-    for (let i = 1; inOrder && i < keys.length; i++) inOrder = keys[i - 1]! < keys[i]!;
-    if (!inOrder) keys.sort();
+    let inOrder = true;
+    for (let i = 1; inOrder && i < own.length; i++) inOrder = own[i - 1]! < own[i]!;
+    const keys = inOrder ? own : sortedKeys(value);
     const values: unknown[] = [];
-    let same = inOrder;
+    let same = inOrder && isPlain(value);
     for (const key of keys) {
       const v = (value as Record<string, unknown>)[key];
       const s = v === undefined ? undefined : sortKeys(v);
@@ -53,6 +53,36 @@ export function sortKeys(value: unknown): unknown {
 function isPlain(value: object): boolean {
   const proto: unknown = Object.getPrototypeOf(value);
   return proto === Object.prototype || proto === null;
+}
+
+/**
+ * Sorted key lists of the objects seen lately, with the key lists Object.keys gave for them: a run's
+ * records come in a handful of shapes, and sorting each record's keys anew (V8's sort allocates work
+ * arrays) cost more than the sorted copy itself. A small ring: objects of other shapes are sorted as they come.
+ */
+const ORDERS: Array<{ keys: string[]; sorted: readonly string[] }> = [];
+const ORDERS_MAX = 64;
+const ORDER_KEYS_MAX = 64;
+let nextOrder = 0;
+
+/** Object.keys(o).sort(), shared with earlier objects of the same keys in the same order: not to be changed. */
+function sortedKeys(o: object): readonly string[] {
+  const keys = Object.keys(o);
+  if (keys.length < 2) return keys;
+  if (keys.length > ORDER_KEYS_MAX) return keys.sort();
+  search: for (let i = 0; i < ORDERS.length; i++) {
+    const known = ORDERS[i]!;
+    if (known.keys.length !== keys.length) continue;
+    for (let k = 0; k < keys.length; k++) if (known.keys[k] !== keys[k]) continue search;
+    return known.sorted;
+  }
+  const order = { keys, sorted: keys.slice().sort() };
+  if (ORDERS.length < ORDERS_MAX) ORDERS.push(order);
+  else {
+    ORDERS[nextOrder] = order;
+    nextOrder = (nextOrder + 1) % ORDERS_MAX;
+  }
+  return order.sorted;
 }
 
 /**

@@ -164,7 +164,9 @@ export function fold(lines: Iterable<Line>, readWarnings: Warning[] = [], origin
   let start: RunStartLine | undefined;
   let end: RunEndLine | undefined;
   const records = new Map<string, TestLine | SuiteLine>();
-  const recordAt = new Map<string, string>();
+  /** Where each kept record came from, by index: its origin is spelled out only for a duplicate's warning. */
+  const recordAt = new Map<string, number>();
+  const origin = (i: number): string => origins[i] ?? `line ${i + 1}`;
   /** Pending lines in stream order, and those not yet closed by a later result, by position. */
   const pending: TestLine[] = [];
   const open = new Map<string, TestLine[]>();
@@ -196,7 +198,6 @@ export function fold(lines: Iterable<Line>, readWarnings: Warning[] = [], origin
         break;
       }
       default: {
-        const at = origins[index] ?? `line ${index + 1}`;
         if (line.type === 'test' && line.pending) {
           pending.push(line);
           const k = where(line);
@@ -208,20 +209,21 @@ export function fold(lines: Iterable<Line>, readWarnings: Warning[] = [], origin
         const key = recordKey(line);
         const kept = records.get(key);
         // A result (not one recovered from a child journal) closes the earliest open start of its position.
-        if (!kept && (line.type === 'suite' || line.recovered === undefined)) open.get(where(line))?.shift();
+        if (!kept && open.size > 0 && (line.type === 'suite' || line.recovered === undefined)) open.get(where(line))?.shift();
         if (!kept) {
           records.set(key, line);
-          recordAt.set(key, at);
+          recordAt.set(key, index);
           break;
         }
-        const first = recordAt.get(key)!;
+        const first = origin(recordAt.get(key)!);
+        const at = origin(index);
         const keepOld = keepFirst(kept, line);
         const [win, winAt, lose, loseAt] = keepOld ? [kept, first, line, at] : [line, at, kept, first];
         const how = win.status === lose.status ? `both ${win.status}` : `the ${win.status} line at ${winAt} is kept over the ${lose.status} line at ${loseAt}`;
         warnings.push(warning('LLMR_NDJSON_DUPLICATE', `duplicate ${line.type} "${line.name}" (id ${line.id}) at ${first} and ${at}: ${how}`, { file: line.file, line: line.line, test_id: line.id }));
         if (!keepOld) {
           records.set(key, line);
-          recordAt.set(key, at);
+          recordAt.set(key, index);
         }
       }
     }
