@@ -5,6 +5,7 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:
 import os from 'node:os';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
+import { AsyncResource } from 'node:async_hooks';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { childEnvironment, exportToChildren, sourceDateEpoch, userCoverage, type ChildCoverage } from '../lib/config/internal-env.js';
 import { ConfigError, loadConfig, type LoadedConfig } from '../lib/config/index.js';
@@ -338,16 +339,16 @@ export default async function* llmReport(source: AsyncIterable<TestEvent>): Asyn
   const ends = new CycleEnds();
   let next: Promise<IteratorResult<TestEvent>> | undefined;
   for (;;) {
-    next ??= it.next();
+    next ??= OUTSIDE.runInAsyncScope(() => it.next());
     let step: IteratorResult<TestEvent> | typeof QUIET | undefined;
     if (buffered) {
-      const first = await nextOrBurstEnd(next);
+      const first = await OUTSIDE.runInAsyncScope<null, Promise<IteratorResult<TestEvent> | typeof BURST_END>>(nextOrBurstEnd, null, next);
       if (first === BURST_END) {
         yield buffered;
         buffered = '';
       } else step = first;
     }
-    step ??= ends.draining ? await quietOr(next) : await next;
+    step ??= ends.draining ? await OUTSIDE.runInAsyncScope<null, Promise<IteratorResult<TestEvent> | typeof QUIET>>(quietOr, null, next) : await next;
     if (step === QUIET) {
       ends.quiet();
       yield* endCycle();
@@ -387,6 +388,14 @@ export default async function* llmReport(source: AsyncIterable<TestEvent>): Asyn
   } else watch.idle();
   abort.detach();
 }
+
+/**
+ * node's test harness keeps every async resource made under the scope it runs reporters in (every
+ * promise included) in a map until that resource is garbage-collected (internal/test_runner/harness.js,
+ * testResources: to tell a reporter's errors from a test's). The waits for node's events are made in a
+ * scope of our own, outside that map, and so is what follows each of them up to the next chunk we yield.
+ */
+const OUTSIDE = new AsyncResource('llm-report', { triggerAsyncId: 1 });
 
 /** A chunk of the stream is sent at this size even in a burst that goes on. */
 const MAX_CHUNK = 65536;
